@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using TokenClients.Diagnostics;
+
+namespace TokenClients.Caching;
+
+/// <summary>
+/// The one <see cref="ITokenProvider"/>: an in-process cache keyed by <see cref="TokenContext"/>, single-flight
+/// acquisition, refresh-ahead, refresh-token use with fallback, and the token store for user-bound flows.
+/// </summary>
+/// <remarks>
+/// A cache hit reads one immutable snapshot and returns it synchronously: no lock, no allocation.
+/// Locks guard only the swap of the in-flight task, never network I/O.
+/// </remarks>
+internal sealed class TokenProvider : ITokenProvider, IDisposable
+{
+    private readonly ConcurrentDictionary<TokenContext, Entry> _entries = new();
+    private readonly Lock _evictionGate = new();
+    private readonly ITokenClient _client;
+    private readonly ITokenStore? _store;
+    private readonly TokenProviderOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _shutdown = new();
+
+    public TokenProvider(string name, ITokenClient client, TokenProviderOptions options, TimeProvider time, ILogger logger, ITokenStore? store)
+    {
+        Name = name;
+        _client = client;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _store = store;
+        if (client.RequiresInteraction && store is null)
+        {
+            throw new InvalidOperationException($"Token provider '{name}' uses an interactive flow and needs an {nameof(ITokenStore)}.");
+        }
+    }
+
+    public string Name { get; }
+
+    /// <summary>Gets how many contexts are cached now.</summary>
+    internal int CachedContextCount => _entries.Count;
+
+    public ValueTask<AccessToken> GetTokenAsync(TokenContext? context = null, CancellationToken cancellationToken = default)
+    {
+        context ??= TokenContext.Default;
+        if (_entries.TryGetValue(context, out var entry) && entry.Current is { } current)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            if (now < current.UsableUntilTicks)
+            {
+                if (now >= current.RefreshAtTicks && now >= Volatile.Read(ref entry.RetryNotBeforeTicks))
+                {
+                    StartBackgroundRefresh(entry, context);
+                }
+
+                return new ValueTask<AccessToken>(current.Token);
+            }
+        }
+
+        return new ValueTask<AccessToken>(AcquireAsync(context, cancellationToken));
+    }
+
+    public ValueTask InvalidateAsync(AccessToken token, TokenContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        context ??= TokenContext.Default;
+        if (_entries.TryGetValue(context, out var entry))
+        {
+            lock (entry)
+            {
+                // Only the rejected token goes: a newer one fetched meanwhile by another caller stays.
+                if (entry.Current is { } current && current.Token.Equals(token))
+                {
+                    entry.Current = null;
+                    entry.InvalidatedToken = token.Value;
+                    Log.TokenInvalidated(_logger, Name);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _shutdown.Cancel();
+        _shutdown.Dispose();
+    }
+
+    private async Task<AccessToken> AcquireAsync(TokenContext context, CancellationToken cancellationToken)
+    {
+        var entry = GetOrAddEntry(context);
+        var cached = await StartFetch(entry, context, refreshAhead: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return cached.Token;
+    }
+
+    private void StartBackgroundRefresh(Entry entry, TokenContext context)
+    {
+        if (Volatile.Read(ref entry.InFlight) is null)
+        {
+            _ = StartFetch(entry, context, refreshAhead: true);
+        }
+    }
+
+    private Task<Cached> StartFetch(Entry entry, TokenContext context, bool refreshAhead)
+    {
+        TaskCompletionSource<Cached> completion;
+        Cached? previous;
+        lock (entry)
+        {
+            if (entry.InFlight is { } running)
+            {
+                return running;
+            }
+
+            previous = entry.Current;
+            var now = _time.GetUtcNow().UtcTicks;
+            if (previous is not null && now < previous.UsableUntilTicks
+                && (!refreshAhead || now < previous.RefreshAtTicks || now < Volatile.Read(ref entry.RetryNotBeforeTicks)))
+            {
+                // Another caller refreshed the entry between our read and this lock.
+                return Task.FromResult(previous);
+            }
+
+            completion = new TaskCompletionSource<Cached>(TaskCreationOptions.RunContinuationsAsynchronously);
+            entry.InFlight = completion.Task;
+        }
+
+        if (refreshAhead)
+        {
+            // The caller that noticed the refresh window must not pay for the refresh.
+            _ = Task.Run(() => RunFetchAsync(entry, context, previous, completion));
+        }
+        else
+        {
+            _ = RunFetchAsync(entry, context, previous, completion);
+        }
+
+        return completion.Task;
+    }
+
+    private async Task RunFetchAsync(Entry entry, TokenContext context, Cached? previous, TaskCompletionSource<Cached> completion)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            var tokens = await FetchAsync(entry, context, _shutdown.Token).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            if (tokens.ExpiresAt <= now)
+            {
+                throw new TokenRequestException(Name, null, null, null, "The token endpoint returned a token that has already expired; check the server's clock and the token lifetime it issues");
+            }
+
+            var cached = Cached.Create(tokens, now, _options);
+            if (previous is not null && cached.Token.ExpiresAt <= previous.Token.ExpiresAt)
+            {
+                // A server that keeps re-issuing the same token near expiry must not be asked again at once.
+                Volatile.Write(ref entry.RetryNotBeforeTicks, (now + _options.RefreshRetryInterval).UtcTicks);
+                Log.RefreshNotFresher(_logger, Name, _options.RefreshRetryInterval);
+            }
+
+            lock (entry)
+            {
+                entry.Current = cached;
+                entry.Last = tokens;
+                entry.InFlight = null;
+            }
+
+            Log.TokenAcquired(_logger, Name, tokens.ExpiresAt);
+            TokenClientsDiagnostics.RecordAcquisition(Name, "success", _time.GetElapsedTime(started));
+            completion.SetResult(cached);
+        }
+        catch (Exception exception)
+        {
+            var stillServing = previous is not null && _time.GetUtcNow().UtcTicks < previous.UsableUntilTicks;
+            if (stillServing)
+            {
+                Volatile.Write(ref entry.RetryNotBeforeTicks, (_time.GetUtcNow() + _options.RefreshRetryInterval).UtcTicks);
+                Log.RefreshAheadFailed(_logger, Name, _options.RefreshRetryInterval, exception);
+            }
+            else
+            {
+                Log.TokenAcquisitionFailed(_logger, Name, exception);
+            }
+
+            lock (entry)
+            {
+                entry.InFlight = null;
+            }
+
+            TokenClientsDiagnostics.RecordAcquisition(Name, "failure", _time.GetElapsedTime(started));
+            completion.SetException(Wrap(exception));
+
+            // Every waiter may have cancelled: observe the failure so it never surfaces as unobserved.
+            _ = completion.Task.Exception;
+        }
+    }
+
+    private Exception Wrap(Exception exception) => exception switch
+    {
+        TokenRequestException or OperationCanceledException or InvalidOperationException => exception,
+        _ => new TokenRequestException(Name, null, null, null, "The token client failed unexpectedly", exception),
+    };
+
+    private Task<TokenSet> FetchAsync(Entry entry, TokenContext context, CancellationToken cancellationToken) =>
+        _client.RequiresInteraction
+            ? FetchForSubjectAsync(entry, context, cancellationToken)
+            : FetchForClientAsync(entry, context, cancellationToken);
+
+    private async Task<TokenSet> FetchForClientAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
+    {
+        var previous = entry.Last;
+        if (previous?.RefreshToken is { } refreshToken && _client.CanRefresh && !(previous.RefreshTokenExpiresAt <= _time.GetUtcNow()))
+        {
+            try
+            {
+                using var activity = TokenClientsDiagnostics.StartTokenRequest(Name, "refresh_token");
+                var refreshed = await _client.RefreshTokenAsync(refreshToken, context, cancellationToken).ConfigureAwait(false);
+                return refreshed.WithRefreshTokenFrom(previous);
+            }
+            catch (TokenRequestException exception) when (exception.IsGrantRejected)
+            {
+                // Non-interactive: the credentials can still obtain a new token set.
+                Log.RefreshRejectedFallingBack(_logger, Name, exception.Error);
+            }
+        }
+
+        using (TokenClientsDiagnostics.StartTokenRequest(Name, "request"))
+        {
+            return await _client.RequestTokenAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TokenSet> FetchForSubjectAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
+    {
+        var subject = context.Subject ?? throw new InvalidOperationException(
+            $"Token provider '{Name}' holds tokens of connected users: set {nameof(TokenContext)}.{nameof(TokenContext.Subject)} to the user's id.");
+        var store = _store!;
+        var stored = await store.GetAsync(Name, subject, cancellationToken).ConfigureAwait(false)
+            ?? throw new InteractionRequiredException(Name, subject, "No token set is stored for this user.");
+
+        var now = _time.GetUtcNow();
+        var storedEntry = Cached.Create(stored, now, _options);
+        if (now.UtcTicks < storedEntry.RefreshAtTicks && !string.Equals(stored.AccessToken, entry.InvalidatedToken, StringComparison.Ordinal))
+        {
+            return stored;
+        }
+
+        if (stored.RefreshToken is not { } refreshToken || !_client.CanRefresh || stored.RefreshTokenExpiresAt <= now)
+        {
+            if (now.UtcTicks < storedEntry.UsableUntilTicks && !string.Equals(stored.AccessToken, entry.InvalidatedToken, StringComparison.Ordinal))
+            {
+                return stored;
+            }
+
+            throw new InteractionRequiredException(Name, subject, "The access token expired and no usable refresh token is stored.");
+        }
+
+        TokenSet refreshed;
+        try
+        {
+            using var activity = TokenClientsDiagnostics.StartTokenRequest(Name, "refresh_token");
+            refreshed = (await _client.RefreshTokenAsync(refreshToken, context, cancellationToken).ConfigureAwait(false)).WithRefreshTokenFrom(stored);
+        }
+        catch (TokenRequestException exception) when (exception.IsGrantRejected)
+        {
+            await store.RemoveAsync(Name, subject, CancellationToken.None).ConfigureAwait(false);
+            throw new InteractionRequiredException(Name, subject, "The refresh token was rejected.", exception);
+        }
+
+        // The old refresh token may be consumed already: the new set must reach the store whatever happens next.
+        await store.SetAsync(Name, subject, refreshed, CancellationToken.None).ConfigureAwait(false);
+        return refreshed;
+    }
+
+    private Entry GetOrAddEntry(TokenContext context)
+    {
+        if (_entries.TryGetValue(context, out var entry))
+        {
+            return entry;
+        }
+
+        if (_entries.Count >= _options.MaxCachedContexts)
+        {
+            Evict();
+        }
+
+        return _entries.GetOrAdd(context, static _ => new Entry());
+    }
+
+    private void Evict()
+    {
+        lock (_evictionGate)
+        {
+            var excess = _entries.Count - (_options.MaxCachedContexts * 9 / 10);
+            if (excess <= 0 || _entries.Count < _options.MaxCachedContexts)
+            {
+                return;
+            }
+
+            // Entries closest to expiry go first; an entry with a request in flight stays.
+            var victims = _entries
+                .Where(pair => Volatile.Read(ref pair.Value.InFlight) is null)
+                .OrderBy(pair => pair.Value.Current?.UsableUntilTicks ?? long.MinValue)
+                .Take(excess)
+                .ToList();
+            foreach (var victim in victims)
+            {
+                _entries.TryRemove(victim);
+            }
+
+            Log.CacheEvicted(_logger, Name, victims.Count, _options.MaxCachedContexts);
+        }
+    }
+
+    private sealed class Entry
+    {
+        public volatile Cached? Current;
+        public Task<Cached>? InFlight;
+        public long RetryNotBeforeTicks;
+
+        /// <summary>The newest token set, kept after invalidation for its refresh token.</summary>
+        public TokenSet? Last;
+
+        /// <summary>The last token an API rejected: a stored copy of it must not be served again.</summary>
+        public string? InvalidatedToken;
+    }
+
+    /// <summary>An immutable cache snapshot: the ready token and the instants that govern it.</summary>
+    private sealed class Cached
+    {
+        private Cached(AccessToken token, long usableUntilTicks, long refreshAtTicks)
+        {
+            Token = token;
+            UsableUntilTicks = usableUntilTicks;
+            RefreshAtTicks = refreshAtTicks;
+        }
+
+        public AccessToken Token { get; }
+
+        public long UsableUntilTicks { get; }
+
+        public long RefreshAtTicks { get; }
+
+        public static Cached Create(TokenSet tokens, DateTimeOffset now, TokenProviderOptions options)
+        {
+            var lifetime = tokens.ExpiresAt - now;
+            if (lifetime < TimeSpan.Zero)
+            {
+                lifetime = TimeSpan.Zero;
+            }
+
+            // Both margins scale down with short lifetimes, so a 30-second token is still reused for most of its life.
+            var skew = Min(options.ClockSkew, lifetime / 10);
+            var window = Min(options.RefreshBeforeExpiry, lifetime / 5);
+            var usableUntil = tokens.ExpiresAt - skew;
+            return new Cached(tokens.ToAccessToken(), usableUntil.UtcTicks, (usableUntil - window).UtcTicks);
+        }
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+}

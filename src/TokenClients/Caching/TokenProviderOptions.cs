@@ -1,0 +1,30 @@
+namespace TokenClients;
+
+/// <summary>Cache and refresh policy of one provider (named options, one per provider name).</summary>
+public sealed class TokenProviderOptions
+{
+    /// <summary>
+    /// Gets or sets the safety margin before expiry after which a token is no longer handed out, to absorb
+    /// clock differences and request latency. Capped at a tenth of the token's lifetime. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long before expiry (after <see cref="ClockSkew"/>) a background refresh starts while
+    /// callers keep getting the current token. Capped at a fifth of the token's lifetime, so short-lived
+    /// tokens are still reused for most of their life. Default: 5 minutes.
+    /// </summary>
+    public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets how long refresh-ahead waits before trying again after a background refresh failed or
+    /// returned a token no fresher than the one held. Default: 10 seconds.
+    /// </summary>
+    public TimeSpan RefreshRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how many distinct <see cref="TokenContext"/>s the provider caches. Past the limit the
+    /// entries closest to expiry are evicted. Default: 10,000.
+    /// </summary>
+    public int MaxCachedContexts { get; set; } = 10_000;
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using TokenClients;
+using TokenClients.DependencyInjection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses and tunes the token client, cache policy and resilience of a provider.</summary>
+public static class TokenProviderBuilderExtensions
+{
+    /// <summary>Uses your own <see cref="ITokenClient"/>, resolved from the container (constructor injection).</summary>
+    /// <typeparam name="TClient">The token client type.</typeparam>
+    /// <param name="builder">The provider builder.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenProviderBuilder UseTokenClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this ITokenProviderBuilder builder)
+        where TClient : class, ITokenClient
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddKeyedSingleton<TClient>(builder.Name);
+        return builder.UseTokenClient(typeof(TClient).Name, (services, _) => services.GetRequiredKeyedService<TClient>(builder.Name));
+    }
+
+    /// <summary>Uses the token client <paramref name="factory"/> creates; the second argument is the provider name.</summary>
+    /// <param name="builder">The provider builder.</param>
+    /// <param name="kind">A short name of the client kind, used in messages.</param>
+    /// <param name="factory">Creates the token client.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException">The provider already has a token client.</exception>
+    public static ITokenProviderBuilder UseTokenClient(this ITokenProviderBuilder builder, string kind, Func<IServiceProvider, string, ITokenClient> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(factory);
+        var registration = TokenProviderRegistry.From(builder.Services).Get(builder.Name);
+        if (registration.Kind is { } existing)
+        {
+            throw new InvalidOperationException($"Token provider '{builder.Name}' already uses {existing}; a provider has one token client.");
+        }
+
+        registration.Kind = kind;
+        var name = builder.Name;
+        builder.Services.AddKeyedSingleton<ITokenClient>(name, (services, _) => factory(services, name));
+        return builder;
+    }
+
+    /// <summary>Tunes the cache and refresh policy (<see cref="TokenProviderOptions"/>) of the provider.</summary>
+    /// <param name="builder">The provider builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenProviderBuilder ConfigureProvider(this ITokenProviderBuilder builder, Action<TokenProviderOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(builder.Name, configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Tunes the resilience pipeline of the token endpoint's HttpClient: retries with backoff and jitter honouring
+    /// <c>Retry-After</c>, attempt and total timeouts, circuit breaker. 400 and 401 answers are never retried.
+    /// </summary>
+    /// <param name="builder">The provider builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenProviderBuilder ConfigureResilience(this ITokenProviderBuilder builder, Action<HttpStandardResilienceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        TokenProviderRegistry.From(builder.Services).Get(builder.Name).Resilience.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the token endpoint's HttpClient further (for example a primary handler or a proxy).</summary>
+    /// <param name="builder">The provider builder.</param>
+    /// <param name="configure">Changes the HttpClient registration.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenProviderBuilder ConfigureTokenHttpClient(this ITokenProviderBuilder builder, Action<IHttpClientBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(builder.Services.AddHttpClient(TokenClientsHttp.ClientName(builder.Name)));
+        return builder;
+    }
+
+    /// <summary>Registers named options of a token client, validated on start.</summary>
+    internal static void AddClientOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this ITokenProviderBuilder builder, Action<TOptions> configure)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<TOptions>(builder.Name).Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerableSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+
+    private static void TryAddEnumerableSingleton<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(this IServiceCollection services)
+        where TService : class
+        where TImplementation : class, TService =>
+        Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(services, ServiceDescriptor.Singleton<TService, TImplementation>());
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace TokenClients.Diagnostics;
+
+/// <summary>
+/// Every log line TokenClients writes, with fixed event ids. None carries a header, a body, a URL query
+/// or any other place a secret could hide.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Token provider '{Provider}' acquired a token valid until {ExpiresAt:O}.")]
+    public static partial void TokenAcquired(ILogger logger, string provider, DateTimeOffset expiresAt);
+
+    [LoggerMessage(2, LogLevel.Warning, "Token provider '{Provider}' could not obtain a token.")]
+    public static partial void TokenAcquisitionFailed(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Token provider '{Provider}' failed to refresh ahead of expiry; the current token is still served and the refresh is retried in {RetryInterval}.")]
+    public static partial void RefreshAheadFailed(ILogger logger, string provider, TimeSpan retryInterval, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Token provider '{Provider}' was given a token no fresher than the one it holds; the next refresh waits {RetryInterval}.")]
+    public static partial void RefreshNotFresher(ILogger logger, string provider, TimeSpan retryInterval);
+
+    [LoggerMessage(5, LogLevel.Information, "Token provider '{Provider}': the refresh token was rejected ({Error}); requesting a new token set.")]
+    public static partial void RefreshRejectedFallingBack(ILogger logger, string provider, string? error);
+
+    [LoggerMessage(6, LogLevel.Debug, "Token provider '{Provider}': a token rejected by an API was dropped from the cache.")]
+    public static partial void TokenInvalidated(ILogger logger, string provider);
+
+    [LoggerMessage(7, LogLevel.Information, "Token provider '{Provider}' evicted {Count} cached contexts (limit {Limit}).")]
+    public static partial void CacheEvicted(ILogger logger, string provider, int count, int limit);
+
+    [LoggerMessage(8, LogLevel.Debug, "Token provider '{Provider}': the API answered 401 to the token sent; retrying once with a new token.")]
+    public static partial void RetryingAfterUnauthorized(ILogger logger, string provider);
+
+    [LoggerMessage(9, LogLevel.Warning, "Token provider '{Provider}': no token attached to a request to {Origin}, which is not an allowed origin of this client.")]
+    public static partial void OriginNotAllowed(ILogger logger, string provider, string origin);
+
+    [LoggerMessage(10, LogLevel.Debug, "Token provider '{Provider}' sent a {Grant} request to its token endpoint.")]
+    public static partial void TokenRequestSent(ILogger logger, string provider, string grant);
+
+    [LoggerMessage(11, LogLevel.Debug, "Token provider '{Provider}' read the token endpoint from the discovery document of its authority.")]
+    public static partial void EndpointDiscovered(ILogger logger, string provider);
+}

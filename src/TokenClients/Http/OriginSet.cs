@@ -1,0 +1,42 @@
+namespace TokenClients;
+
+/// <summary>A set of origins (scheme, host, port), matched without allocating.</summary>
+internal sealed class OriginSet
+{
+    private readonly Uri[] _origins;
+
+    public OriginSet(IEnumerable<Uri> origins)
+    {
+        _origins = [.. origins.Where(o => o.IsAbsoluteUri).DistinctBy(o => o.GetLeftPart(UriPartial.Authority), StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>Gets a value indicating whether no origin was named, which allows every origin.</summary>
+    public bool AllowsAll => _origins.Length == 0;
+
+    public bool Allows(Uri? uri)
+    {
+        if (_origins.Length == 0)
+        {
+            return true;
+        }
+
+        if (uri is null || !uri.IsAbsoluteUri)
+        {
+            return false;
+        }
+
+        foreach (var origin in _origins)
+        {
+            if (origin.Port == uri.Port
+                && string.Equals(origin.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(origin.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static string Describe(Uri? uri) => uri is { IsAbsoluteUri: true } ? uri.GetLeftPart(UriPartial.Authority) : "(no address)";
+}

@@ -1,0 +1,56 @@
+using Duende.IdentityModel.Client;
+using Microsoft.Extensions.Logging;
+
+namespace TokenClients.OAuth2;
+
+/// <summary>A token client whose token sets come from a person signing in: the authorization-code grant.</summary>
+internal interface IAuthorizationCodeTokenClient : ITokenClient
+{
+    /// <summary>Gets the client id sent on the authorize URL.</summary>
+    string ClientId { get; }
+
+    /// <summary>Gets the registered callback URL.</summary>
+    Uri RedirectUri { get; }
+
+    /// <summary>Gets the scope to ask for.</summary>
+    string? Scope { get; }
+
+    /// <summary>Gets a value indicating whether PKCE (S256) is used.</summary>
+    bool UsePkce { get; }
+
+    /// <summary>Gets how long a started sign-in waits for its callback.</summary>
+    TimeSpan PendingSignInLifetime { get; }
+
+    /// <summary>Resolves the authorize endpoint, from configuration or discovery.</summary>
+    ValueTask<Uri> GetAuthorizeEndpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Exchanges an authorization code for a token set.</summary>
+    Task<TokenSet> ExchangeCodeAsync(string code, string? codeVerifier, CancellationToken cancellationToken);
+}
+
+/// <summary>The standard <c>authorization_code</c> grant (RFC 6749 section 4.1, with PKCE).</summary>
+internal sealed class AuthorizationCodeTokenClient(string providerName, AuthorizationCodeOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
+    : OAuth2TokenClient<AuthorizationCodeOptions>(providerName, options, httpClientFactory, timeProvider, logger), IAuthorizationCodeTokenClient
+{
+    public override bool RequiresInteraction => true;
+
+    public string ClientId => Options.ClientId!;
+
+    public Uri RedirectUri => Options.RedirectUri!;
+
+    public string? Scope => Options.Scope;
+
+    public bool UsePkce => Options.UsePkce;
+
+    public TimeSpan PendingSignInLifetime => Options.PendingSignInLifetime;
+
+    public override Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
+        throw new InteractionRequiredException(ProviderName, context.Subject, $"Tokens of this provider come from a sign-in through {nameof(IAuthorizationCodeFlow)}.");
+
+    public async ValueTask<Uri> GetAuthorizeEndpointAsync(CancellationToken cancellationToken) =>
+        Options.AuthorizeEndpoint ?? new Uri((await DiscoverAsync().ConfigureAwait(false)).AuthorizeEndpoint
+            ?? throw new TokenRequestException(ProviderName, null, null, null, "The discovery document names no authorization_endpoint; set AuthorizeEndpoint"));
+
+    public Task<TokenSet> ExchangeCodeAsync(string code, string? codeVerifier, CancellationToken cancellationToken) =>
+        SendAsync("authorization_code", new AuthorizationCodeTokenRequest { Code = code, RedirectUri = RedirectUri.AbsoluteUri, CodeVerifier = codeVerifier }, TokenContext.Default, cancellationToken);
+}

@@ -1,0 +1,63 @@
+namespace TokenClients;
+
+/// <summary>Settings shared by the standard OAuth2 grants.</summary>
+public abstract class OAuth2ClientOptions : TokenClientOptions
+{
+    /// <summary>
+    /// Gets or sets the issuer whose OpenID discovery document (<c>/.well-known/openid-configuration</c>) names the
+    /// endpoints. Used when <see cref="TokenEndpoint"/> is not set. Must be https (loopback excepted).
+    /// </summary>
+    public Uri? Authority { get; set; }
+
+    /// <summary>Gets or sets the token endpoint. Must be https (loopback excepted).</summary>
+    public Uri? TokenEndpoint { get; set; }
+
+    /// <summary>Gets or sets the client id.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Gets or sets the client secret. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Gets or sets how the client authenticates. Default: <see cref="ClientAuthenticationMethod.ClientSecretBasic"/>.</summary>
+    public ClientAuthenticationMethod ClientAuthentication { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
+
+    /// <summary>Gets or sets the space-separated scopes to request.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>Gets or sets the resource indicator (RFC 8707) to request.</summary>
+    public string? Resource { get; set; }
+
+    /// <summary>Gets extra parameters sent with every token request.</summary>
+    public IDictionary<string, string> Parameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}
+
+/// <summary>Settings of the <c>client_credentials</c> grant.</summary>
+public sealed class ClientCredentialsOptions : OAuth2ClientOptions
+{
+}
+
+/// <summary>Settings of the resource-owner <c>password</c> grant, refreshed with the refresh token when one is issued.</summary>
+public sealed class PasswordOptions : OAuth2ClientOptions
+{
+    /// <summary>Gets or sets the user name.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Gets or sets the password. Never logged.</summary>
+    public string? Password { get; set; }
+}
+
+/// <summary>Settings of the <c>authorization_code</c> grant with PKCE, for tokens of connected user accounts.</summary>
+public sealed class AuthorizationCodeOptions : OAuth2ClientOptions
+{
+    /// <summary>Gets or sets the authorize endpoint. Discovered from <see cref="OAuth2ClientOptions.Authority"/> when not set.</summary>
+    public Uri? AuthorizeEndpoint { get; set; }
+
+    /// <summary>Gets or sets the callback URL registered with the provider.</summary>
+    public Uri? RedirectUri { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether PKCE (S256) is used. Default: <see langword="true"/>.</summary>
+    public bool UsePkce { get; set; } = true;
+
+    /// <summary>Gets or sets how long a started sign-in waits for its callback. Default: 10 minutes.</summary>
+    public TimeSpan PendingSignInLifetime { get; set; } = TimeSpan.FromMinutes(10);
+}

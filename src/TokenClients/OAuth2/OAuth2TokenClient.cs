@@ -1,0 +1,163 @@
+using System.Net;
+using Duende.IdentityModel.Client;
+using Microsoft.Extensions.Logging;
+using TokenClients.Diagnostics;
+using TokenClients.Internal;
+
+namespace TokenClients.OAuth2;
+
+/// <summary>
+/// The shared wire work of the standard grants, done by Duende.IdentityModel: client authentication,
+/// scope, resource and extra parameters, endpoint discovery, and the mapping of responses and errors.
+/// </summary>
+/// <typeparam name="TOptions">The grant's options.</typeparam>
+internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
+    where TOptions : OAuth2ClientOptions
+{
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly DiscoveryCache? _discovery;
+
+    protected OAuth2TokenClient(string providerName, TOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
+    {
+        ProviderName = providerName;
+        Options = options;
+        _httpClientFactory = httpClientFactory;
+        Time = timeProvider;
+        Logger = logger;
+        if (options.TokenEndpoint is null && options.Authority is { } authority)
+        {
+            _discovery = new DiscoveryCache(authority.AbsoluteUri.TrimEnd('/'), CreateHttpClient);
+        }
+    }
+
+    public virtual bool CanRefresh => true;
+
+    public virtual bool RequiresInteraction => false;
+
+    protected string ProviderName { get; }
+
+    protected TOptions Options { get; }
+
+    protected TimeProvider Time { get; }
+
+    protected ILogger Logger { get; }
+
+    public abstract Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken);
+
+    public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(refreshToken);
+        return SendAsync("refresh_token", new RefreshTokenRequest { RefreshToken = refreshToken }, context, cancellationToken);
+    }
+
+    /// <summary>Reads the discovery document of the authority, once per cache period.</summary>
+    protected async Task<DiscoveryDocumentResponse> DiscoverAsync()
+    {
+        var document = await _discovery!.GetAsync().ConfigureAwait(false);
+        if (document.IsError)
+        {
+            _discovery.Refresh();
+            throw new TokenRequestException(ProviderName, document.HttpStatusCode == 0 ? null : document.HttpStatusCode, null, null,
+                $"The discovery document of '{Options.Authority}' could not be read: {document.Error}", document.Exception);
+        }
+
+        Log.EndpointDiscovered(Logger, ProviderName);
+        return document;
+    }
+
+    /// <summary>Sends a token request with the configured client authentication, scope, resource and parameters.</summary>
+    protected async Task<TokenSet> SendAsync(string grant, TokenRequest request, TokenContext context, CancellationToken cancellationToken)
+    {
+        request.Address = Options.TokenEndpoint?.AbsoluteUri ?? (await DiscoverAsync().ConfigureAwait(false)).TokenEndpoint;
+        request.ClientId = Options.ClientId!;
+        request.ClientSecret = Options.ClientAuthentication == ClientAuthenticationMethod.None ? null : Options.ClientSecret;
+        request.ClientCredentialStyle = Options.ClientAuthentication == ClientAuthenticationMethod.ClientSecretBasic
+            ? ClientCredentialStyle.AuthorizationHeader
+            : ClientCredentialStyle.PostBody;
+        request.AuthorizationHeaderStyle = BasicAuthenticationHeaderStyle.Rfc6749;
+        foreach (var (name, value) in Options.Parameters)
+        {
+            request.Parameters.Add(name, value, ParameterReplaceBehavior.Single);
+        }
+
+        foreach (var (name, value) in context.Parameters)
+        {
+            request.Parameters.Add(name, value, ParameterReplaceBehavior.Single);
+        }
+
+        if ((context.Scope ?? Options.Scope) is { Length: > 0 } scope)
+        {
+            request.Parameters.Add("scope", scope, ParameterReplaceBehavior.Single);
+        }
+
+        if ((context.Resource ?? Options.Resource) is { Length: > 0 } resource)
+        {
+            request.Parameters.Add("resource", resource, ParameterReplaceBehavior.Single);
+        }
+
+        Log.TokenRequestSent(Logger, ProviderName, grant);
+        var client = CreateHttpClient();
+        TokenResponse response;
+        try
+        {
+            response = await (request switch
+            {
+                ClientCredentialsTokenRequest r => client.RequestClientCredentialsTokenAsync(r, cancellationToken),
+                PasswordTokenRequest r => client.RequestPasswordTokenAsync(r, cancellationToken),
+                RefreshTokenRequest r => client.RequestRefreshTokenAsync(r, cancellationToken),
+                AuthorizationCodeTokenRequest r => client.RequestAuthorizationCodeTokenAsync(r, cancellationToken),
+                _ => client.RequestTokenAsync(request, cancellationToken),
+            }).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Connection failures, timeouts and an open circuit all mean the endpoint could not answer.
+            throw Unreachable(exception);
+        }
+
+        return ToTokenSet(response, cancellationToken);
+    }
+
+    private HttpClient CreateHttpClient() => _httpClientFactory.CreateClient(TokenClientsHttp.ClientName(ProviderName));
+
+    private TokenSet ToTokenSet(TokenResponse response, CancellationToken cancellationToken)
+    {
+        HttpStatusCode? status = response.HttpResponse is null ? null : response.HttpStatusCode;
+        switch (response.ErrorType)
+        {
+            case ResponseErrorType.None when !string.IsNullOrEmpty(response.AccessToken):
+                break;
+            case ResponseErrorType.None:
+                throw new TokenRequestException(ProviderName, status, null, null, "The token endpoint's answer carried no access_token");
+            case ResponseErrorType.Protocol:
+                throw new TokenRequestException(ProviderName, status, response.Error, response.ErrorDescription);
+            case ResponseErrorType.Exception when response.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested:
+                throw response.Exception;
+            case ResponseErrorType.Exception when status is null:
+                throw Unreachable(response.Exception);
+            default:
+                throw new TokenRequestException(ProviderName, status, null, null,
+                    status is { } code && (int)code < 300
+                        ? "The token endpoint's answer is not a JSON token response"
+                        : "The token endpoint answered without an OAuth error; check its address and availability",
+                    response.Exception);
+        }
+
+        var now = Time.GetUtcNow();
+        var refreshExpiresIn = response.TryGet("refresh_expires_in");
+        return new TokenSet
+        {
+            AccessToken = response.AccessToken!,
+            TokenType = response.TokenType ?? "Bearer",
+            ExpiresAt = JwtExpiry.Resolve(response.AccessToken!, response.ExpiresIn > 0 ? response.ExpiresIn : null, now, Options.DefaultTokenLifetime),
+            RefreshToken = string.IsNullOrEmpty(response.RefreshToken) ? null : response.RefreshToken,
+            RefreshTokenExpiresAt = int.TryParse(refreshExpiresIn, out var seconds) && seconds > 0 ? now.AddSeconds(seconds) : null,
+            Scope = response.Scope,
+            IdentityToken = response.IdentityToken,
+            Raw = response.Json?.Clone(),
+        };
+    }
+
+    private TokenRequestException Unreachable(Exception? exception) =>
+        new(ProviderName, null, null, null, $"The token endpoint could not be reached ({exception?.GetType().Name ?? "no answer"})", exception);
+}
