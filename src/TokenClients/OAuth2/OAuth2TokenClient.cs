@@ -131,6 +131,9 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
                 throw new TokenRequestException(ProviderName, status, null, null, "The token endpoint's answer carried no access_token");
             case ResponseErrorType.Protocol:
                 throw new TokenRequestException(ProviderName, status, response.Error, response.ErrorDescription);
+            case ResponseErrorType.Http when SafeGet(response, "error") is { Length: > 0 } error:
+                // A 401 invalid_client (or any non-400 status) still carries the OAuth error body.
+                throw new TokenRequestException(ProviderName, status, error, SafeGet(response, "error_description"));
             case ResponseErrorType.Exception when response.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested:
                 throw response.Exception;
             case ResponseErrorType.Exception when status is null:
@@ -144,7 +147,7 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
         }
 
         var now = Time.GetUtcNow();
-        var refreshExpiresIn = response.TryGet("refresh_expires_in");
+        var refreshExpiresIn = SafeGet(response, "refresh_expires_in");
         return new TokenSet
         {
             AccessToken = response.AccessToken!,
@@ -156,6 +159,18 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
             IdentityToken = response.IdentityToken,
             Raw = response.Json?.Clone(),
         };
+    }
+
+    private static string? SafeGet(TokenResponse response, string name)
+    {
+        try
+        {
+            return response.Json?.ValueKind == System.Text.Json.JsonValueKind.Object ? response.TryGet(name) : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private TokenRequestException Unreachable(Exception? exception) =>
