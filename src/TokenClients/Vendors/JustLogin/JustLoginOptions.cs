@@ -1,0 +1,31 @@
+namespace TokenClients.Vendors.JustLogin;
+
+/// <summary>Settings of the JustLogin adapter (authorization code with PKCE, then refresh; tokens per connected user).</summary>
+public sealed class JustLoginOptions : TokenClientOptions
+{
+    /// <summary>Gets or sets JustLogin's address. Default: <see cref="JustLoginDefaults.BaseAddress"/>.</summary>
+    public Uri BaseAddress { get; set; } = JustLoginDefaults.BaseAddress;
+
+    /// <summary>Gets or sets the Client Id JustLogin issued.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Gets or sets the Client Secret JustLogin issued. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Gets or sets the callback URL JustLogin whitelisted for the client.</summary>
+    public Uri? RedirectUri { get; set; }
+
+    /// <summary>Gets or sets the scope. Default: <c>openid</c>.</summary>
+    public string Scope { get; set; } = JustLoginDefaults.Scope;
+
+    /// <summary>Gets or sets a value indicating whether PKCE (S256) is used. Default: <see langword="true"/>.</summary>
+    public bool UsePkce { get; set; } = true;
+
+    /// <summary>Gets the authorize endpoint.</summary>
+    public Uri AuthorizeEndpoint => new(WithSlash(BaseAddress), JustLoginDefaults.AuthorizePath);
+
+    /// <summary>Gets the token endpoint.</summary>
+    public Uri TokenEndpoint => new(WithSlash(BaseAddress), JustLoginDefaults.TokenPath);
+
+    private static Uri WithSlash(Uri address) => address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
+}

@@ -1,0 +1,26 @@
+namespace TokenClients.Vendors.MoodHood;
+
+/// <summary>
+/// Settings of the MoodHood adapter. With <see cref="Username"/> and <see cref="Password"/> the provider hands out user
+/// tokens (obtained with the client token as Bearer); without them, the client token itself.
+/// </summary>
+public sealed class MoodHoodOptions : TokenClientOptions
+{
+    /// <summary>Gets or sets MoodHood's address. Default: <see cref="MoodHoodDefaults.BaseAddress"/>.</summary>
+    public Uri BaseAddress { get; set; } = MoodHoodDefaults.BaseAddress;
+
+    /// <summary>Gets or sets the clientId from MoodHood's Integration page.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Gets or sets the client secret. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Gets or sets the user name, for user tokens.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Gets or sets the user's password. Never logged.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Gets the token endpoint.</summary>
+    public Uri TokenEndpoint => new(BaseAddress.AbsoluteUri.EndsWith('/') ? BaseAddress : new Uri(BaseAddress.AbsoluteUri + "/"), MoodHoodDefaults.TokenPath);
+}

@@ -1,0 +1,42 @@
+namespace TokenClients.Vendors.Oli;
+
+/// <summary>Settings of the OLI Systems adapter, which serves any Keycloak realm (password grant, then refresh).</summary>
+public sealed class OliOptions : TokenClientOptions
+{
+    /// <summary>Gets or sets the Keycloak server. Default: <see cref="OliDefaults.ServerAddress"/>.</summary>
+    public Uri ServerAddress { get; set; } = OliDefaults.ServerAddress;
+
+    /// <summary>Gets or sets the realm. Default: <c>api</c>.</summary>
+    public string Realm { get; set; } = OliDefaults.Realm;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether realms live under the legacy <c>/auth</c> prefix
+    /// (<c>{server}/auth/realms/{realm}</c>, as OLI's do) rather than <c>{server}/realms/{realm}</c>. Default: <see langword="true"/>.
+    /// </summary>
+    public bool LegacyAuthPrefix { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the token endpoint is read from the realm's OpenID discovery document
+    /// instead of Keycloak's conventional path. Default: <see langword="false"/>.
+    /// </summary>
+    public bool UseDiscovery { get; set; }
+
+    /// <summary>Gets or sets the client id. Default: <c>apiclient</c>.</summary>
+    public string ClientId { get; set; } = OliDefaults.ClientId;
+
+    /// <summary>Gets or sets the client secret, for a confidential Keycloak client; OLI's <c>apiclient</c> has none.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Gets or sets the user name.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Gets or sets the password. Never logged.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Gets the realm's address: <c>{server}[/auth]/realms/{realm}</c>.</summary>
+    public Uri RealmAddress => new(
+        $"{ServerAddress.AbsoluteUri.TrimEnd('/')}{(LegacyAuthPrefix ? "/auth" : string.Empty)}/realms/{Uri.EscapeDataString(Realm)}");
+
+    /// <summary>Gets the realm's token endpoint by Keycloak's convention.</summary>
+    public Uri TokenEndpoint => new(RealmAddress.AbsoluteUri + "/protocol/openid-connect/token");
+}
