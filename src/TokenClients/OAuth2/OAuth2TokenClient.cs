@@ -85,7 +85,8 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
             request.Parameters.Add(name, value, ParameterReplaceBehavior.Single);
         }
 
-        if ((context.Scope ?? Options.Scope) is { Length: > 0 } scope)
+        // A refresh or a code exchange keeps the scope already granted (RFC 6749 sections 4.1.3 and 6): no scope sent.
+        if (request is not (RefreshTokenRequest or AuthorizationCodeTokenRequest) && (context.Scope ?? Options.Scope) is { Length: > 0 } scope)
         {
             request.Parameters.Add("scope", scope, ParameterReplaceBehavior.Single);
         }
