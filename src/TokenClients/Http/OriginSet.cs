@@ -3,19 +3,17 @@ namespace TokenClients;
 /// <summary>A set of origins (scheme, host, port), matched without allocating.</summary>
 internal sealed class OriginSet
 {
-    private readonly Uri[] _origins;
+    private readonly Uri[]? _origins;
 
-    public OriginSet(IEnumerable<Uri> origins)
+    /// <param name="origins">The allowed origins; <see langword="null"/> allows every origin, empty allows none.</param>
+    public OriginSet(IEnumerable<Uri>? origins)
     {
-        _origins = [.. origins.Where(o => o.IsAbsoluteUri).DistinctBy(o => o.GetLeftPart(UriPartial.Authority), StringComparer.OrdinalIgnoreCase)];
+        _origins = origins is null ? null : [.. origins.Where(o => o.IsAbsoluteUri).DistinctBy(o => o.GetLeftPart(UriPartial.Authority), StringComparer.OrdinalIgnoreCase)];
     }
-
-    /// <summary>Gets a value indicating whether no origin was named, which allows every origin.</summary>
-    public bool AllowsAll => _origins.Length == 0;
 
     public bool Allows(Uri? uri)
     {
-        if (_origins.Length == 0)
+        if (_origins is null)
         {
             return true;
         }

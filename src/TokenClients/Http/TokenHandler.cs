@@ -29,13 +29,16 @@ public sealed class TokenHandler : DelegatingHandler
 
     /// <summary>Initializes a new instance of the <see cref="TokenHandler"/> class.</summary>
     /// <param name="provider">Where tokens come from.</param>
-    /// <param name="allowedOrigins">The origins that may receive the token; empty allows every origin.</param>
+    /// <param name="allowedOrigins">
+    /// The origins (scheme, host, port) that may receive the token; <see langword="null"/> sends it to every origin,
+    /// which suits only a client that talks to a single API.
+    /// </param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
     public TokenHandler(ITokenProvider provider, IEnumerable<Uri>? allowedOrigins = null, ILogger<TokenHandler>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(provider);
         _provider = provider;
-        _allowedOrigins = new OriginSet(allowedOrigins ?? []);
+        _allowedOrigins = new OriginSet(allowedOrigins);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 

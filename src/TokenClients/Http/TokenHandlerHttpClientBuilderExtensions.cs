@@ -11,7 +11,8 @@ public static class TokenHandlerHttpClientBuilderExtensions
     /// <summary>
     /// Adds a <see cref="TokenHandler"/> that puts the named provider's token on every request of this client
     /// whose origin is the client's <c>BaseAddress</c> or one of <see cref="TokenHandlerOptions.AllowedOrigins"/>.
-    /// With neither set, every request gets the token.
+    /// With neither set, no request gets the token (and each logs a warning) unless
+    /// <see cref="TokenHandlerOptions.AllowAnyOrigin"/> is set. A redirect never carries it to another origin.
     /// </summary>
     /// <param name="builder">The HttpClient builder.</param>
     /// <param name="providerName">The name the provider was registered under with <c>AddTokenProvider</c>.</param>
@@ -30,13 +31,14 @@ public static class TokenHandlerHttpClientBuilderExtensions
         return builder.AddHttpMessageHandler(services =>
         {
             var provider = services.GetRequiredKeyedService<ITokenProvider>(providerName);
-            var origins = new List<Uri>(services.GetRequiredService<IOptionsMonitor<TokenHandlerOptions>>().Get(clientName).AllowedOrigins);
+            var options = services.GetRequiredService<IOptionsMonitor<TokenHandlerOptions>>().Get(clientName);
+            var origins = new List<Uri>(options.AllowedOrigins);
             if (BaseAddressOf(services, clientName) is { } baseAddress)
             {
                 origins.Add(baseAddress);
             }
 
-            return new TokenHandler(provider, origins, services.GetService<ILogger<TokenHandler>>());
+            return new TokenHandler(provider, options.AllowAnyOrigin ? null : origins, services.GetService<ILogger<TokenHandler>>());
         });
     }
 

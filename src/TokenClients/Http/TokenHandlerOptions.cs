@@ -8,4 +8,10 @@ public sealed class TokenHandlerOptions
     /// A request to any other origin is sent without it.
     /// </summary>
     public IList<Uri> AllowedOrigins { get; } = [];
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every origin receives the token. Off by default: set it only for a
+    /// client without a <c>BaseAddress</c> that talks to one API through absolute URLs.
+    /// </summary>
+    public bool AllowAnyOrigin { get; set; }
 }

@@ -115,6 +115,37 @@ public sealed class TokenHandlerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Client_without_base_address_or_allowed_origins_sends_no_token_unless_any_origin_is_allowed()
+    {
+        _harness.Services.AddHttpClient("bare").AddTokenHandler("idp").ConfigurePrimaryHttpMessageHandler(() => _api);
+        _harness.Services.AddHttpClient("open").AddTokenHandler("idp", o => o.AllowAnyOrigin = true).ConfigurePrimaryHttpMessageHandler(() => _api);
+        _api.Expect("https://api.example/x").With(r => r.Headers.Authorization is null).Respond(HttpStatusCode.OK);
+        _api.Expect("https://api.example/x").WithHeaders("Authorization", "Bearer token-1").Respond(HttpStatusCode.OK);
+        var factory = _harness.Provider.GetRequiredService<IHttpClientFactory>();
+
+        await factory.CreateClient("bare").GetAsync(new Uri("https://api.example/x"));
+        await factory.CreateClient("open").GetAsync(new Uri("https://api.example/x"));
+
+        _api.VerifyNoOutstandingExpectation();
+    }
+
+    [Fact]
+    public async Task Allowed_origins_receive_the_token_besides_the_base_address()
+    {
+        _harness.Services.AddHttpClient("multi", c => c.BaseAddress = new Uri("https://api.example/"))
+            .AddTokenHandler("idp", o => o.AllowedOrigins.Add(new Uri("https://files.example")))
+            .ConfigurePrimaryHttpMessageHandler(() => _api);
+        _api.Expect("https://files.example/f").WithHeaders("Authorization", "Bearer token-1").Respond(HttpStatusCode.OK);
+        _api.Expect("https://files.example:8443/f").With(r => r.Headers.Authorization is null).Respond(HttpStatusCode.OK);
+
+        var client = _harness.Provider.GetRequiredService<IHttpClientFactory>().CreateClient("multi");
+        await client.GetAsync(new Uri("https://files.example/f"));
+        await client.GetAsync(new Uri("https://files.example:8443/f"));
+
+        _api.VerifyNoOutstandingExpectation();
+    }
+
+    [Fact]
     public async Task Per_request_context_selects_the_token()
     {
         _api.Expect("https://api.example/a").WithHeaders("Authorization", "Bearer token-1").Respond(HttpStatusCode.OK);
