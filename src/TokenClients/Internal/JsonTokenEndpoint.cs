@@ -121,6 +121,8 @@ internal static class JsonTokenEndpoint
     private static TokenRequestException TooLarge(string providerName, HttpStatusCode status) =>
         new(providerName, status, null, null, $"The token endpoint's answer is larger than {TokenClientsHttp.MaxResponseBytes} bytes");
 
+    public static string? ReadString(JsonElement root, string name) => String(root, name);
+
     private static string? String(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

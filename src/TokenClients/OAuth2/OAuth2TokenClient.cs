@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.Logging;
 using TokenClients.Diagnostics;
@@ -124,54 +125,38 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
     private TokenSet ToTokenSet(TokenResponse response, CancellationToken cancellationToken)
     {
         HttpStatusCode? status = response.HttpResponse is null ? null : response.HttpStatusCode;
-        switch (response.ErrorType)
+        if (response.ErrorType == ResponseErrorType.Exception && status is null)
         {
-            case ResponseErrorType.None when !string.IsNullOrEmpty(response.AccessToken):
-                break;
-            case ResponseErrorType.None:
-                throw new TokenRequestException(ProviderName, status, null, null, "The token endpoint's answer carried no access_token");
-            case ResponseErrorType.Protocol:
-                throw new TokenRequestException(ProviderName, status, response.Error, response.ErrorDescription);
-            case ResponseErrorType.Http when SafeGet(response, "error") is { Length: > 0 } error:
-                // A 401 invalid_client (or any non-400 status) still carries the OAuth error body.
-                throw new TokenRequestException(ProviderName, status, error, SafeGet(response, "error_description"));
-            case ResponseErrorType.Exception when response.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested:
+            if (response.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
                 throw response.Exception;
-            case ResponseErrorType.Exception when status is null:
-                throw Unreachable(response.Exception);
-            default:
-                throw new TokenRequestException(ProviderName, status, null, null,
-                    status is { } code && (int)code < 300
-                        ? "The token endpoint's answer is not a JSON token response"
-                        : "The token endpoint answered without an OAuth error; check its address and availability",
-                    response.Exception);
+            }
+
+            throw Unreachable(response.Exception);
         }
 
-        var now = Time.GetUtcNow();
-        var refreshExpiresIn = SafeGet(response, "refresh_expires_in");
-        return new TokenSet
+        // Read the JSON ourselves, defensively: a body that is not an object, or fields of the wrong type, must not escape as anything but TokenRequestException.
+        if (response.Json is { ValueKind: JsonValueKind.Object } json)
         {
-            AccessToken = response.AccessToken!,
-            TokenType = response.TokenType ?? "Bearer",
-            ExpiresAt = JwtExpiry.Resolve(response.AccessToken!, response.ExpiresIn > 0 ? response.ExpiresIn : null, now, Options.DefaultTokenLifetime),
-            RefreshToken = string.IsNullOrEmpty(response.RefreshToken) ? null : response.RefreshToken,
-            RefreshTokenExpiresAt = int.TryParse(refreshExpiresIn, out var seconds) && seconds > 0 ? now.AddSeconds(seconds) : null,
-            Scope = response.Scope,
-            IdentityToken = response.IdentityToken,
-            Raw = response.Json?.Clone(),
-        };
-    }
+            if (response.ErrorType != ResponseErrorType.None || status is { } code && (int)code >= 400)
+            {
+                // A 401 invalid_client (or any status) still carries the OAuth error body.
+                var error = JsonTokenEndpoint.ReadString(json, "error");
+                throw new TokenRequestException(ProviderName, status, error, JsonTokenEndpoint.ReadString(json, "error_description"),
+                    error is null ? "The token endpoint answered an error without an OAuth error code" : null)
+                {
+                    ErrorUri = Uri.TryCreate(JsonTokenEndpoint.ReadString(json, "error_uri"), UriKind.Absolute, out var errorUri) ? errorUri : null,
+                };
+            }
 
-    private static string? SafeGet(TokenResponse response, string name)
-    {
-        try
-        {
-            return response.Json?.ValueKind == System.Text.Json.JsonValueKind.Object ? response.TryGet(name) : null;
+            return JsonTokenEndpoint.ToTokenSet(json.Clone(), TokenResponseShape.Standard, ProviderName, status ?? HttpStatusCode.OK, Time.GetUtcNow(), Options.DefaultTokenLifetime);
         }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
+
+        throw new TokenRequestException(ProviderName, status, null, null,
+            status is { } success && (int)success < 300
+                ? "The token endpoint's answer is not a JSON token response"
+                : "The token endpoint answered without an OAuth error; check its address and availability",
+            response.Exception);
     }
 
     private TokenRequestException Unreachable(Exception? exception) =>
