@@ -23,6 +23,9 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdown = new();
 
+    // The default context's entry, kept out of the dictionary lookup: the common case costs one field read.
+    private volatile Entry? _defaultEntry;
+
     public TokenProvider(string name, ITokenClient client, TokenProviderOptions options, TimeProvider time, ILogger logger, ITokenStore? store)
     {
         Name = name;
@@ -45,7 +48,8 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     public ValueTask<AccessToken> GetTokenAsync(TokenContext? context = null, CancellationToken cancellationToken = default)
     {
         context ??= TokenContext.Default;
-        if (_entries.TryGetValue(context, out var entry) && entry.Current is { } current)
+        var entry = ReferenceEquals(context, TokenContext.Default) ? _defaultEntry : _entries.GetValueOrDefault(context);
+        if (entry?.Current is { } current)
         {
             var now = _time.GetUtcNow().UtcTicks;
             if (now < current.UsableUntilTicks)
@@ -277,17 +281,22 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
 
     private Entry GetOrAddEntry(TokenContext context)
     {
-        if (_entries.TryGetValue(context, out var entry))
+        if (!_entries.TryGetValue(context, out var entry))
         {
-            return entry;
+            if (_entries.Count >= _options.MaxCachedContexts)
+            {
+                Evict();
+            }
+
+            entry = _entries.GetOrAdd(context, static _ => new Entry());
         }
 
-        if (_entries.Count >= _options.MaxCachedContexts)
+        if (ReferenceEquals(context, TokenContext.Default))
         {
-            Evict();
+            _defaultEntry = entry;
         }
 
-        return _entries.GetOrAdd(context, static _ => new Entry());
+        return entry;
     }
 
     private void Evict()
@@ -309,6 +318,10 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             foreach (var victim in victims)
             {
                 _entries.TryRemove(victim);
+                if (ReferenceEquals(victim.Value, _defaultEntry))
+                {
+                    _defaultEntry = null;
+                }
             }
 
             Log.CacheEvicted(_logger, Name, victims.Count, _options.MaxCachedContexts);

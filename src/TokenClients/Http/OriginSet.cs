@@ -27,7 +27,7 @@ internal sealed class OriginSet
         {
             if (origin.Port == uri.Port
                 && string.Equals(origin.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(origin.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
+                && string.Equals(origin.Host, uri.Host, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

@@ -20,8 +20,11 @@ namespace TokenClients;
 /// </remarks>
 public sealed class TokenHandler : DelegatingHandler
 {
-    /// <summary>The request option that carries a per-request <see cref="TokenContext"/>.</summary>
-    public static readonly HttpRequestOptionsKey<TokenContext> ContextKey = new("TokenClients.TokenContext");
+    /// <summary>The request option that carries a per-request <see cref="TokenContext"/>; set it with <c>WithTokenContext</c>.</summary>
+    internal static readonly HttpRequestOptionsKey<TokenContext> ContextKey = new("TokenClients.TokenContext");
+
+    // HttpRequestMessage.Options allocates on first read: read it only once some request has carried a context.
+    private static volatile bool s_contextsInUse;
 
     private readonly ITokenProvider _provider;
     private readonly OriginSet _allowedOrigins;
@@ -54,7 +57,12 @@ public sealed class TokenHandler : DelegatingHandler
             return base.SendAsync(request, cancellationToken);
         }
 
-        request.Options.TryGetValue(ContextKey, out var context);
+        TokenContext? context = null;
+        if (s_contextsInUse)
+        {
+            request.Options.TryGetValue(ContextKey, out context);
+        }
+
         var pendingToken = _provider.GetTokenAsync(context, cancellationToken);
         if (!pendingToken.IsCompletedSuccessfully)
         {
@@ -68,6 +76,9 @@ public sealed class TokenHandler : DelegatingHandler
             ? pendingResponse
             : HandleResponseAsync(request, context, token, pendingResponse, cancellationToken);
     }
+
+    /// <summary>Notes that requests carry contexts from now on.</summary>
+    internal static void ContextsInUse() => s_contextsInUse = true;
 
     private static bool CanResend(HttpContent? content) =>
         content is null or ByteArrayContent or ReadOnlyMemoryContent or JsonContent;
