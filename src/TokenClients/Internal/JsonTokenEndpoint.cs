@@ -4,32 +4,10 @@ using System.Text.Json;
 
 namespace TokenClients.Internal;
 
-/// <summary>Field names of a token response that bends the standard (Telmai's <c>expires</c>, its <c>description</c> errors).</summary>
-internal sealed record TokenResponseShape
-{
-    public static readonly TokenResponseShape Standard = new();
-
-    public string AccessToken { get; init; } = "access_token";
-
-    public string ExpiresIn { get; init; } = "expires_in";
-
-    public string TokenType { get; init; } = "token_type";
-
-    public string RefreshToken { get; init; } = "refresh_token";
-
-    public string RefreshExpiresIn { get; init; } = "refresh_expires_in";
-
-    public string Scope { get; init; } = "scope";
-
-    public string Error { get; init; } = "error";
-
-    public string ErrorDescription { get; init; } = "error_description";
-}
-
 /// <summary>Sends a vendor's token request and reads its answer defensively: capped size, JSON only, typed errors.</summary>
 internal static class JsonTokenEndpoint
 {
-    public static async Task<TokenSet> SendAsync(HttpClient client, HttpRequestMessage request, string providerName, TokenResponseShape shape,
+    public static async Task<TokenSet> SendAsync(HttpClient client, HttpRequestMessage request, string providerName, TokenResponseOptions shape,
         TimeProvider time, TimeSpan defaultLifetime, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -70,9 +48,10 @@ internal static class JsonTokenEndpoint
         }
     }
 
-    public static TokenSet ToTokenSet(JsonElement root, TokenResponseShape shape, string providerName, HttpStatusCode status, DateTimeOffset now, TimeSpan defaultLifetime)
+    public static TokenSet ToTokenSet(JsonElement root, TokenResponseOptions shape, string providerName, HttpStatusCode status, DateTimeOffset now, TimeSpan defaultLifetime)
     {
-        if (String(root, shape.AccessToken) is not { Length: > 0 } accessToken)
+        var token = Navigate(root, shape.TokenPath);
+        if (String(token, shape.AccessToken) is not { Length: > 0 } accessToken)
         {
             throw new TokenRequestException(providerName, status, String(root, shape.Error), String(root, shape.ErrorDescription),
                 $"The token endpoint's answer carried no {shape.AccessToken}");
@@ -81,12 +60,12 @@ internal static class JsonTokenEndpoint
         return new TokenSet
         {
             AccessToken = accessToken,
-            TokenType = String(root, shape.TokenType) ?? "Bearer",
-            ExpiresAt = JwtExpiry.Resolve(accessToken, Seconds(root, shape.ExpiresIn), now, defaultLifetime),
-            RefreshToken = String(root, shape.RefreshToken) is { Length: > 0 } refresh ? refresh : null,
-            RefreshTokenExpiresAt = Seconds(root, shape.RefreshExpiresIn) is { } seconds and > 0 ? now.AddSeconds(seconds) : null,
-            Scope = String(root, shape.Scope),
-            IdentityToken = String(root, "id_token"),
+            TokenType = String(token, shape.TokenType) ?? "Bearer",
+            ExpiresAt = ExpiresAt(token, shape.ExpiresIn, shape.ExpiryFormat, now) ?? JwtExpiry.Resolve(accessToken, null, now, defaultLifetime),
+            RefreshToken = String(token, shape.RefreshToken) is { Length: > 0 } refresh ? refresh : null,
+            RefreshTokenExpiresAt = ExpiresAt(token, shape.RefreshTokenExpiresIn, shape.ExpiryFormat, now),
+            Scope = String(token, shape.Scope),
+            IdentityToken = String(token, "id_token"),
             Raw = root,
         };
     }
@@ -122,6 +101,49 @@ internal static class JsonTokenEndpoint
         new(providerName, status, null, null, $"The token endpoint's answer is larger than {TokenClientsHttp.MaxResponseBytes} bytes");
 
     public static string? ReadString(JsonElement root, string name) => String(root, name);
+
+    /// <summary>Follows a dot-separated path of object properties (<c>data.token</c>); an empty path is the root.</summary>
+    private static JsonElement Navigate(JsonElement root, string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return root;
+        }
+
+        var current = root;
+        foreach (var segment in path.Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(segment, out current))
+            {
+                return default;
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>An expiry as seconds from now (number or numeric string), Unix seconds, or an ISO 8601 time; null when absent or unusable.</summary>
+    private static DateTimeOffset? ExpiresAt(JsonElement token, string? name, ExpiryFormat format, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        if (format == ExpiryFormat.DateTime)
+        {
+            return String(token, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        }
+
+        if (Seconds(token, name) is not { } seconds || !double.IsFinite(seconds) || seconds <= 0 || seconds > 253402300799)
+        {
+            return null;
+        }
+
+        return format == ExpiryFormat.UnixTimeSeconds
+            ? DateTimeOffset.FromUnixTimeSeconds((long)seconds)
+            : now + TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(3650).TotalSeconds));
+    }
 
     private static string? String(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

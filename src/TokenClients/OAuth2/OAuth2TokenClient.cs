@@ -149,7 +149,7 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
                 };
             }
 
-            return JsonTokenEndpoint.ToTokenSet(json.Clone(), TokenResponseShape.Standard, ProviderName, status ?? HttpStatusCode.OK, Time.GetUtcNow(), Options.DefaultTokenLifetime);
+            return JsonTokenEndpoint.ToTokenSet(json.Clone(), TokenResponseOptions.Standard, ProviderName, status ?? HttpStatusCode.OK, Time.GetUtcNow(), Options.DefaultTokenLifetime);
         }
 
         throw new TokenRequestException(ProviderName, status, null, null,

@@ -1,36 +1,29 @@
-using TokenClients.Internal;
-
 namespace TokenClients.Vendors.Mluvii;
 
 /// <summary>
-/// Mluvii's <c>client_credentials</c> grant (vendors/mluvii.md, "API username and password"). The token lives
-/// one hour and "has to be issued again": there is no refresh token.
+/// Mluvii's <c>client_credentials</c> grant (vendors/mluvii.md, "API username and password") as a preset of the custom
+/// token client: a form body led by the page's non-standard <c>response_type=token</c>. The token lives one hour
+/// and "has to be issued again": there is no refresh token.
 /// </summary>
-internal sealed class MluviiTokenClient(string providerName, MluviiOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider) : ITokenClient
+internal static class MluviiTokenClient
 {
     public const string Kind = "Mluvii";
 
-    public bool CanRefresh => false;
-
-    public bool RequiresInteraction => false;
-
-    public Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken)
+    public static CustomTokenOptions ToCustom(MluviiOptions options)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.TokenEndpoint)
+        var custom = new CustomTokenOptions
         {
-            // The page's curl sends the non-standard response_type=token first: so do we.
-            Content = new FormUrlEncodedContent(
-            [
-                new("response_type", "token"),
-                new("grant_type", "client_credentials"),
-                new("client_id", options.ClientId!),
-                new("client_secret", options.ClientSecret!),
-            ]),
+            TokenEndpoint = options.TokenEndpoint,
+            GrantType = "client_credentials",
+            RefreshGrantType = null,
+            ClientId = options.ClientId,
+            ClientSecret = options.ClientSecret,
+            DefaultTokenLifetime = options.DefaultTokenLifetime,
         };
-        return JsonTokenEndpoint.SendAsync(httpClientFactory.CreateClient(TokenClientsHttp.ClientName(providerName)), request, providerName,
-            TokenResponseShape.Standard, timeProvider, options.DefaultTokenLifetime, cancellationToken);
-    }
 
-    public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Mluvii issues no refresh token; a new token is requested instead.");
+        // The page's curl: response_type=token&grant_type=client_credentials&client_id=…&client_secret=…
+        custom.Parameters["response_type"] = "token";
+        custom.Parameters["grant_type"] = "client_credentials";
+        return custom;
+    }
 }

@@ -13,8 +13,7 @@ public static class MluviiTokenProviderBuilderExtensions
     public static ITokenProviderBuilder UseMluvii(this ITokenProviderBuilder builder, Action<MluviiOptions> configure)
     {
         builder.AddClientOptions<MluviiOptions, MluviiOptionsValidator>(configure);
-        return builder.UseTokenClient(MluviiTokenClient.Kind, static (services, name) => new MluviiTokenClient(
-            name, StandardGrantTokenProviderBuilderExtensions.Options<MluviiOptions>(services, name),
-            services.GetRequiredService<IHttpClientFactory>(), services.GetRequiredService<TimeProvider>()));
+        return builder.UseTokenClient(MluviiTokenClient.Kind, static (services, name) => CustomTokenProviderBuilderExtensions.Create(
+            services, name, MluviiTokenClient.ToCustom(StandardGrantTokenProviderBuilderExtensions.Options<MluviiOptions>(services, name)), name));
     }
 }

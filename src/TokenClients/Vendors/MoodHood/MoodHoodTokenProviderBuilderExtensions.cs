@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using TokenClients;
 using TokenClients.Vendors.MoodHood;
 
@@ -7,16 +6,28 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the MoodHood adapter.</summary>
 public static class MoodHoodTokenProviderBuilderExtensions
 {
-    /// <summary>Uses MoodHood: a client token, then (with a user name and password) a user token requested with it.</summary>
+    /// <summary>
+    /// Uses MoodHood: a client token, then (with a user name and password) a user token requested with it. The client
+    /// token has a provider of its own, <c>{name}.client</c>, so it is cached and refreshed independently.
+    /// </summary>
     /// <param name="builder">The provider builder.</param>
     /// <param name="configure">Sets the client id and secret, and the user's name and password for user tokens.</param>
     /// <returns>The builder.</returns>
     public static ITokenProviderBuilder UseMoodHood(this ITokenProviderBuilder builder, Action<MoodHoodOptions> configure)
     {
         builder.AddClientOptions<MoodHoodOptions, MoodHoodOptionsValidator>(configure);
-        return builder.UseTokenClient(MoodHoodTokenClient.Kind, static (services, name) => new MoodHoodTokenClient(
-            name, StandardGrantTokenProviderBuilderExtensions.Options<MoodHoodOptions>(services, name), services.GetRequiredService<IHttpClientFactory>(),
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptionsMonitor<TokenProviderOptions>>().Get(name),
-            StandardGrantTokenProviderBuilderExtensions.Logger(services)));
+        var name = builder.Name;
+        var clientStage = MoodHoodTokenClient.ClientStageName(name);
+        builder.Services.AddTokenProvider(clientStage, stage => stage.UseTokenClient("MoodHood client token", (services, stageName) =>
+            CustomTokenProviderBuilderExtensions.Create(services, stageName, MoodHoodTokenClient.ClientStage(Options(services, name)), name)));
+        return builder.UseTokenClient(MoodHoodTokenClient.Kind, (services, _) =>
+        {
+            var options = Options(services, name);
+            var custom = string.IsNullOrEmpty(options.Username) ? MoodHoodTokenClient.ClientStage(options) : MoodHoodTokenClient.UserStage(options, clientStage);
+            return CustomTokenProviderBuilderExtensions.Create(services, name, custom, name);
+        });
     }
+
+    private static MoodHoodOptions Options(IServiceProvider services, string name) =>
+        StandardGrantTokenProviderBuilderExtensions.Options<MoodHoodOptions>(services, name);
 }

@@ -13,7 +13,7 @@ internal sealed class TelmaiTokenClient(string providerName, TelmaiOptions optio
     public const string Kind = "Telmai";
 
     // The page answers `expires` and errors as {"description": "Unauthorized"}.
-    private static readonly TokenResponseShape Shape = TokenResponseShape.Standard with { ExpiresIn = "expires", ErrorDescription = "description" };
+    private static readonly TokenResponseOptions Shape = new TokenResponseOptions { ExpiresIn = "expires", ErrorDescription = "description" };
 
     public bool CanRefresh => true;
 

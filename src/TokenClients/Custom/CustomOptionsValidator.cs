@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using TokenClients.DependencyInjection;
+using TokenClients.Internal;
+
+namespace TokenClients.Custom;
+
+/// <summary>Validates <see cref="CustomTokenOptions"/> of the providers that use them.</summary>
+internal sealed class CustomOptionsValidator(TokenProviderRegistry registry) : IValidateOptions<CustomTokenOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CustomTokenOptions options)
+    {
+        if (name is null || registry.KindOf(name) != CustomTokenClient.Kind)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var errors = new OptionsErrors(name);
+        errors.RequireSecureEndpoint(nameof(options.TokenEndpoint), options.TokenEndpoint);
+        errors.RequireValue(nameof(options.GrantType), options.GrantType);
+        errors.RequireValue($"{nameof(options.Response)}.{nameof(options.Response.AccessToken)}", options.Response.AccessToken);
+        if (options.ClientCredentials != ClientCredentialPlacement.None)
+        {
+            errors.RequireValue(nameof(options.ClientId), options.ClientId);
+        }
+
+        if (options.ClientCredentials == ClientCredentialPlacement.Basic)
+        {
+            errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
+        }
+
+        if (options.BearerTokenProvider is { } bearer && (bearer == name || !registry.Contains(bearer)))
+        {
+            errors.Add($"Token provider '{name}': {nameof(options.BearerTokenProvider)} '{bearer}' must name another registered provider.");
+        }
+
+        errors.RequirePositive(nameof(options.DefaultTokenLifetime), options.DefaultTokenLifetime);
+        return errors.Result;
+    }
+}
