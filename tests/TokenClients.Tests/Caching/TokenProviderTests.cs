@@ -136,14 +136,15 @@ public sealed class TokenProviderTests : IDisposable
     {
         var stale = _client.Issue("same-token", TimeSpan.FromHours(1));
         _client.OnRequest = _ => stale;
-        await Provider.GetTokenAsync();
+        var first = await Provider.GetTokenAsync();
         _time.Advance(TimeSpan.FromMinutes(56));
+        await Provider.GetTokenAsync();
+        await WaitUntil(() => Hit() is { } snapshot && !ReferenceEquals(snapshot, first)); // the refresh landed: same value, new snapshot
 
         for (var i = 0; i < 20; i++)
         {
-            await Provider.GetTokenAsync();
-            await WaitUntil(() => _client.Requests >= 2);
             _time.Advance(TimeSpan.FromMilliseconds(100));
+            await Provider.GetTokenAsync();
         }
 
         Assert.Equal(2, _client.Requests);
@@ -153,6 +154,8 @@ public sealed class TokenProviderTests : IDisposable
         await Provider.GetTokenAsync();
         await WaitUntil(() => _client.Requests == 3);
     }
+
+    private AccessToken? Hit() => Provider.GetTokenAsync().AsTask() is { IsCompletedSuccessfully: true } hit ? hit.Result : null;
 
     [Fact]
     public async Task Refresh_token_is_used_when_there_is_one()
