@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace TokenClients.Testing;
+
+/// <summary>Settings of an emulator with the authorization-code flow.</summary>
+public class OidcEmulatorOptions : EmulatorOptions
+{
+    /// <summary>Gets the whitelisted callback URLs. Default: <c>http://127.0.0.1/callback</c>.</summary>
+    public IList<Uri> RedirectUris { get; } = [new("http://127.0.0.1/callback")];
+
+    /// <summary>Gets or sets the user whose consent the authorize endpoint gives automatically. Default: <c>alice</c>.</summary>
+    public string AutoApproveUser { get; set; } = "alice";
+
+    /// <summary>Gets or sets how long an authorization code stays redeemable. Default: 60 seconds.</summary>
+    public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// An OpenID Connect server's authorize and token endpoints: authorization code (single use, expiring, bound to the
+/// redirect URI and the PKCE challenge) and refresh tokens. Subclasses add grants and client authentication rules.
+/// </summary>
+public abstract class OidcEmulator : TokenEndpointEmulator
+{
+    private readonly ConcurrentDictionary<string, PendingCode> _codes = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="OidcEmulator"/> class.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="defaultAccessTokenLifetime">The documented access token lifetime.</param>
+    protected OidcEmulator(OidcEmulatorOptions options, TimeSpan defaultAccessTokenLifetime)
+        : base(options, defaultAccessTokenLifetime)
+    {
+        OidcOptions = options;
+    }
+
+    /// <summary>Gets the authorize endpoint.</summary>
+    public abstract Uri AuthorizeEndpoint { get; }
+
+    /// <summary>Gets the settings.</summary>
+    protected OidcEmulatorOptions OidcOptions { get; }
+
+    /// <summary>
+    /// Plays the browser: opens the authorize URL (consent is given automatically for
+    /// <see cref="OidcEmulatorOptions.AutoApproveUser"/>) and returns the callback URL it redirects to.
+    /// </summary>
+    /// <param name="authorizeUri">The authorize URL the application built.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The callback URL with <c>code</c> and <c>state</c>.</returns>
+    /// <exception cref="ArgumentException">The URL is not this emulator's authorize endpoint.</exception>
+    /// <exception cref="InvalidOperationException">The authorize endpoint refused the request.</exception>
+    public async Task<Uri> ApproveAsync(Uri authorizeUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(authorizeUri);
+        if (Uri.Compare(authorizeUri, AuthorizeEndpoint, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            throw new ArgumentException($"The URL is not this emulator's authorize endpoint ({AuthorizeEndpoint}).", nameof(authorizeUri));
+        }
+
+        using var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
+        using var browser = new HttpClient(handler);
+        using var response = await browser.GetAsync(authorizeUri, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location
+            ? location
+            : throw new InvalidOperationException($"The authorize endpoint answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+    }
+
+    /// <summary>Maps the authorize endpoint at <paramref name="path"/>.</summary>
+    /// <param name="app">The application.</param>
+    /// <param name="path">The path.</param>
+    protected void MapAuthorizeEndpoint(WebApplication app, string path)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet(path, async context =>
+        {
+            var query = context.Request.Query;
+            var redirect = query["redirect_uri"].ToString();
+            var error = query["response_type"] != "code" ? "unsupported_response_type"
+                : query["client_id"] != Options.ClientId ? "unauthorized_client"
+                : !OidcOptions.RedirectUris.Any(u => u.AbsoluteUri == redirect) ? "invalid redirect_uri"
+                : query["code_challenge_method"].ToString() is { Length: > 0 } method && method != "S256" && method != "plain" ? "invalid_request"
+                : null;
+            if (error is not null)
+            {
+                // Never redirect to an unregistered callback (RFC 6749 section 4.1.2.1): answer the browser directly.
+                await RecordAsync(context, 400).ConfigureAwait(false);
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsync(error, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+            _codes[code] = new PendingCode(OidcOptions.AutoApproveUser, redirect, query["scope"].ToString(),
+                query["code_challenge"].ToString(), query["code_challenge_method"].ToString(), Time.GetUtcNow() + OidcOptions.CodeLifetime);
+            await RecordAsync(context, 302).ConfigureAwait(false);
+            var target = QueryHelpers.AddQueryString(redirect, new Dictionary<string, string?> { ["code"] = code, ["state"] = query["state"].ToString() });
+            context.Response.Redirect(target);
+        });
+    }
+
+    /// <summary>Redeems an authorization code: single use, not expired, same redirect URI, matching PKCE verifier.</summary>
+    /// <param name="form">The token request's form.</param>
+    /// <param name="tokenType">The token type to answer.</param>
+    /// <returns>The answer.</returns>
+    protected EmulatorResponse RedeemCode(IReadOnlyDictionary<string, string> form, string tokenType = "Bearer")
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (form.GetValueOrDefault("code") is not { } code || !_codes.TryRemove(code, out var pending) || pending.ExpiresAt <= Time.GetUtcNow())
+        {
+            return EmulatorResponse.OAuthError(400, "invalid_grant", "The code is unknown, used or expired");
+        }
+
+        if (form.GetValueOrDefault("redirect_uri") != pending.RedirectUri)
+        {
+            return EmulatorResponse.OAuthError(400, "invalid_grant", "redirect_uri does not match the authorize request");
+        }
+
+        if (pending.Challenge.Length > 0 && !VerifierMatches(form.GetValueOrDefault("code_verifier"), pending))
+        {
+            return EmulatorResponse.OAuthError(400, "invalid_grant", "The PKCE code_verifier does not match");
+        }
+
+        return Tokens(Issue(pending.Subject, Options.ClientId, withRefreshToken: true, scope: pending.Scope), "authorization_code", tokenType, withIdToken: true);
+    }
+
+    /// <summary>Redeems a refresh token (rotating it when configured).</summary>
+    /// <param name="form">The token request's form.</param>
+    /// <param name="tokenType">The token type to answer.</param>
+    /// <returns>The answer.</returns>
+    protected EmulatorResponse RedeemRefresh(IReadOnlyDictionary<string, string> form, string tokenType = "Bearer")
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return RedeemRefreshToken(form.GetValueOrDefault("refresh_token"), Options.ClientId) is { } issued
+            ? Tokens(Issue(issued.Subject, Options.ClientId, withRefreshToken: true, scope: issued.Scope, kind: issued.Kind), "refresh_token", tokenType)
+            : EmulatorResponse.OAuthError(400, "invalid_grant", "The refresh token is invalid, expired or already used");
+    }
+
+    /// <summary>The standard token answer (RFC 6749 section 5.1).</summary>
+    /// <param name="issued">The tokens.</param>
+    /// <param name="grant">The grant served.</param>
+    /// <param name="tokenType">The token type.</param>
+    /// <param name="withIdToken">Whether to add an <c>id_token</c>.</param>
+    /// <returns>The answer.</returns>
+    protected static EmulatorResponse Tokens(IssuedTokens issued, string grant, string tokenType = "Bearer", bool withIdToken = false)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        return EmulatorResponse.Json(200, json =>
+        {
+            json.WriteString("access_token", issued.AccessToken);
+            json.WriteNumber("expires_in", issued.ExpiresIn);
+            json.WriteString("token_type", tokenType);
+            if (issued.RefreshToken is not null)
+            {
+                json.WriteString("refresh_token", issued.RefreshToken);
+            }
+
+            if (issued.Scope is { Length: > 0 } scope)
+            {
+                json.WriteString("scope", scope);
+            }
+
+            if (withIdToken)
+            {
+                json.WriteString("id_token", issued.AccessToken.Split('.')[0] + "." + issued.AccessToken.Split('.')[1] + ".");
+            }
+        }, grant);
+    }
+
+    private static bool VerifierMatches(string? verifier, PendingCode pending)
+    {
+        if (string.IsNullOrEmpty(verifier))
+        {
+            return false;
+        }
+
+        var computed = pending.Method == "plain" ? verifier : System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(computed), Encoding.ASCII.GetBytes(pending.Challenge));
+    }
+
+    private sealed record PendingCode(string Subject, string RedirectUri, string Scope, string Challenge, string Method, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,371 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TokenClients.Testing;
+
+/// <summary>
+/// A loopback token server written from a vendor's page: Kestrel on 127.0.0.1 at a free port, JWT tokens it tracks
+/// (issued here, not expired by <see cref="EmulatorOptions.TimeProvider"/>, not revoked), a protected API, a journal
+/// of token requests and fault injection.
+/// </summary>
+public abstract class TokenEndpointEmulator : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly byte[] _signingKey = RandomNumberGenerator.GetBytes(32);
+    private WebApplication? _app;
+    private int _apiCalls;
+    private int _apiUnauthorized;
+
+    /// <summary>Initializes a new instance of the <see cref="TokenEndpointEmulator"/> class.</summary>
+    /// <param name="options">The shared settings.</param>
+    /// <param name="defaultAccessTokenLifetime">The vendor's documented access token lifetime.</param>
+    protected TokenEndpointEmulator(EmulatorOptions options, TimeSpan defaultAccessTokenLifetime)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        AccessTokenLifetime = options.AccessTokenLifetime ?? defaultAccessTokenLifetime;
+        RefreshTokenLifetime = options.RefreshTokenLifetime;
+    }
+
+    /// <summary>Gets the server's address, for example <c>http://127.0.0.1:54321/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Gets the token endpoint.</summary>
+    public abstract Uri TokenEndpoint { get; }
+
+    /// <summary>Gets the protected API: GET answers 200 for a live token issued here, 401 otherwise.</summary>
+    public Uri ApiEndpoint => new(BaseAddress, ApiPath);
+
+    /// <summary>Gets the token requests received.</summary>
+    public EmulatorJournal Journal { get; } = new();
+
+    /// <summary>Gets the fault injection of the token endpoint.</summary>
+    public FaultInjector Faults { get; } = new();
+
+    /// <summary>Gets or sets the lifetime of access tokens issued from now on.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; }
+
+    /// <summary>Gets or sets the lifetime of refresh tokens issued from now on.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; }
+
+    /// <summary>Gets how many API calls arrived.</summary>
+    public int ApiCallCount => Volatile.Read(ref _apiCalls);
+
+    /// <summary>Gets how many API calls were answered 401.</summary>
+    public int ApiUnauthorizedCount => Volatile.Read(ref _apiUnauthorized);
+
+    /// <summary>Gets the shared settings.</summary>
+    protected EmulatorOptions Options { get; }
+
+    /// <summary>Gets the clock that judges expiry.</summary>
+    protected TimeProvider Time => Options.TimeProvider;
+
+    /// <summary>Gets the API's path, relative to <see cref="BaseAddress"/>.</summary>
+    protected abstract string ApiPath { get; }
+
+    /// <summary>Makes every access token issued so far invalid: the API answers 401 to them.</summary>
+    public void RevokeAccessTokens() => Revoke(TokenKind.Access);
+
+    /// <summary>Makes every refresh token issued so far invalid.</summary>
+    public void RevokeRefreshTokens() => Revoke(TokenKind.Refresh);
+
+    /// <summary>Returns whether <paramref name="accessToken"/> is a live access token issued here.</summary>
+    /// <param name="accessToken">The token.</param>
+    /// <returns><see langword="true"/> when the API would accept it.</returns>
+    public bool IsLive(string accessToken) => Live(accessToken, TokenKind.Access) is not null;
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Starts the server; called once by each emulator's <c>StartAsync</c>.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>A task that completes when the server listens.</returns>
+    protected async Task StartServerAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        if (Options.LoggerFactory is { } loggers)
+        {
+            builder.Services.AddSingleton(loggers);
+        }
+
+        var app = builder.Build();
+        app.MapGet("/" + ApiPath.TrimStart('/'), ServeApiAsync);
+        MapEndpoints(app);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+    }
+
+    /// <summary>Maps the vendor's token (and authorize) endpoints.</summary>
+    /// <param name="app">The application.</param>
+    protected abstract void MapEndpoints(WebApplication app);
+
+    /// <summary>Maps a token endpoint: records the request, applies faults, then answers with <paramref name="handle"/>.</summary>
+    /// <param name="app">The application.</param>
+    /// <param name="path">The path.</param>
+    /// <param name="handle">Turns the recorded request into an answer.</param>
+    protected void MapTokenEndpoint(WebApplication app, string path, Func<RecordedRequest, EmulatorResponse> handle)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost(path, async context =>
+        {
+            var request = await ReadAsync(context).ConfigureAwait(false);
+            var faulted = await Faults.TryApplyAsync(context).ConfigureAwait(false);
+            if (faulted is { } faultStatus)
+            {
+                Journal.Add(request with { StatusCode = faultStatus });
+                return;
+            }
+
+            var response = handle(request);
+            Journal.Add(request with { GrantType = response.GrantType ?? request.GrantType, StatusCode = response.StatusCode });
+            await response.WriteAsync(context).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Records a request that is not a token request (an authorize call).</summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <param name="statusCode">The status answered.</param>
+    /// <returns>A task that completes when recorded.</returns>
+    protected async Task RecordAsync(HttpContext context, int statusCode)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Journal.Add((await ReadAsync(context).ConfigureAwait(false)) with { StatusCode = statusCode });
+    }
+
+    /// <summary>Issues an access token (and a refresh token when asked) for a subject.</summary>
+    /// <param name="subject">Whose token.</param>
+    /// <param name="clientId">The client it was issued to.</param>
+    /// <param name="withRefreshToken">Whether to issue a refresh token.</param>
+    /// <param name="scope">The scope granted.</param>
+    /// <param name="accessTokenLifetime">Overrides <see cref="AccessTokenLifetime"/>.</param>
+    /// <param name="kind">A label stored with the token (for example <c>client</c> or <c>user</c>).</param>
+    /// <returns>The issued tokens.</returns>
+    protected IssuedTokens Issue(string subject, string clientId, bool withRefreshToken, string? scope = null, TimeSpan? accessTokenLifetime = null, string kind = "user")
+    {
+        var now = Time.GetUtcNow();
+        var lifetime = accessTokenLifetime ?? AccessTokenLifetime;
+        var access = CreateJwt(subject, clientId, now, now + lifetime, kind);
+        _tokens[access] = new IssuedToken(TokenKind.Access, subject, clientId, scope, kind, now + lifetime);
+        string? refresh = null;
+        if (withRefreshToken)
+        {
+            refresh = CreateJwt(subject, clientId, now, now + RefreshTokenLifetime, "refresh");
+            _tokens[refresh] = new IssuedToken(TokenKind.Refresh, subject, clientId, scope, kind, now + RefreshTokenLifetime);
+        }
+
+        return new IssuedTokens(access, (int)Math.Ceiling(lifetime.TotalSeconds), refresh, (int)Math.Ceiling(RefreshTokenLifetime.TotalSeconds), subject, scope);
+    }
+
+    /// <summary>Checks a refresh token and, when <see cref="EmulatorOptions.RotateRefreshTokens"/> is on, consumes it.</summary>
+    /// <param name="refreshToken">The refresh token presented.</param>
+    /// <param name="clientId">The client presenting it.</param>
+    /// <returns>What the refresh token was issued for, or <see langword="null"/> when it is not live or not that client's.</returns>
+    protected IssuedToken? RedeemRefreshToken(string? refreshToken, string clientId)
+    {
+        if (Live(refreshToken, TokenKind.Refresh) is not { } issued || issued.ClientId != clientId)
+        {
+            return null;
+        }
+
+        if (Options.RotateRefreshTokens && !_tokens.TryRemove(refreshToken!, out _))
+        {
+            return null; // another request consumed it first
+        }
+
+        return issued;
+    }
+
+    /// <summary>Returns the access token's record when it is live and carries the label, else <see langword="null"/>.</summary>
+    /// <param name="accessToken">The token.</param>
+    /// <param name="kind">The label required, or <see langword="null"/> for any.</param>
+    /// <returns>The record.</returns>
+    protected IssuedToken? LiveAccessToken(string? accessToken, string? kind = null) =>
+        Live(accessToken, TokenKind.Access) is { } issued && (kind is null || issued.Kind == kind) ? issued : null;
+
+    /// <summary>Reads a Bearer token from the Authorization header (scheme case-insensitive).</summary>
+    /// <param name="headers">The request headers.</param>
+    /// <returns>The token, or <see langword="null"/>.</returns>
+    protected static string? BearerToken(IReadOnlyDictionary<string, string> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.TryGetValue("Authorization", out var value) && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? value["Bearer ".Length..].Trim()
+            : null;
+    }
+
+    /// <summary>Whether the request's content type is <paramref name="mediaType"/> (parameters ignored).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="mediaType">The media type.</param>
+    /// <returns><see langword="true"/> when it matches.</returns>
+    protected static bool HasContentType(RecordedRequest request, string mediaType)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ContentType is { } type && type.Split(';')[0].Trim().Equals(mediaType, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task<RecordedRequest> ReadAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string body;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        {
+            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            foreach (var (key, value) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body))
+            {
+                form[key] = value.ToString();
+            }
+        }
+
+        var json = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var property in document.RootElement.EnumerateObject())
+                    {
+                        if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                        {
+                            json[property.Name] = property.Value.ToString();
+                        }
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Recorded with an empty Json map; the handler answers the error.
+            }
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in request.Headers)
+        {
+            headers[key] = value.ToString();
+        }
+
+        var query = request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+        var grant = form.GetValueOrDefault("grant_type") ?? json.GetValueOrDefault("grant_type") ?? query.GetValueOrDefault("grantType");
+        return new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, query, headers,
+            request.ContentType, body, form, json, grant, 0, TimeProvider.System.GetUtcNow());
+    }
+
+    private async Task ServeApiAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _apiCalls);
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        if (LiveAccessToken(token) is not { } issued)
+        {
+            Interlocked.Increment(ref _apiUnauthorized);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return;
+        }
+
+        await EmulatorResponse.Json(200, json =>
+        {
+            json.WriteBoolean("ok", true);
+            json.WriteString("subject", issued.Subject);
+        }).WriteAsync(context).ConfigureAwait(false);
+    }
+
+    private IssuedToken? Live(string? token, TokenKind kind) =>
+        token is not null && _tokens.TryGetValue(token, out var issued) && issued.Type == kind && !issued.Revoked && Time.GetUtcNow() < issued.ExpiresAt
+            ? issued
+            : null;
+
+    private void Revoke(TokenKind kind)
+    {
+        foreach (var (token, issued) in _tokens)
+        {
+            if (issued.Type == kind)
+            {
+                _tokens[token] = issued with { Revoked = true };
+            }
+        }
+    }
+
+    private string CreateJwt(string subject, string clientId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string kind)
+    {
+        var header = System.Buffers.Text.Base64Url.EncodeToString("""{"alg":"HS256","typ":"JWT"}"""u8);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("sub", subject);
+            json.WriteString("client_id", clientId);
+            json.WriteString("type", kind);
+            json.WriteNumber("iat", issuedAt.ToUnixTimeSeconds());
+            json.WriteNumber("exp", expiresAt.ToUnixTimeSeconds());
+            json.WriteString("jti", Guid.NewGuid().ToString("N"));
+            json.WriteEndObject();
+        }
+
+        var unsigned = header + "." + System.Buffers.Text.Base64Url.EncodeToString(buffer.ToArray());
+        return unsigned + "." + System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(_signingKey, Encoding.ASCII.GetBytes(unsigned)));
+    }
+
+    /// <summary>Whether a token is an access or a refresh token.</summary>
+    protected enum TokenKind
+    {
+        /// <summary>An access token.</summary>
+        Access,
+
+        /// <summary>A refresh token.</summary>
+        Refresh,
+    }
+
+    /// <summary>What the emulator knows of a token it issued.</summary>
+    /// <param name="Type">Access or refresh.</param>
+    /// <param name="Subject">Whose token.</param>
+    /// <param name="ClientId">The client it was issued to.</param>
+    /// <param name="Scope">The scope granted.</param>
+    /// <param name="Kind">The label given at issue (<c>client</c>, <c>user</c>, …).</param>
+    /// <param name="ExpiresAt">When it expires.</param>
+    /// <param name="Revoked">Whether it was revoked.</param>
+    protected sealed record IssuedToken(TokenKind Type, string Subject, string ClientId, string? Scope, string Kind, DateTimeOffset ExpiresAt, bool Revoked = false);
+}
+
+/// <summary>Tokens an emulator just issued.</summary>
+/// <param name="AccessToken">The access token.</param>
+/// <param name="ExpiresIn">Its lifetime in seconds.</param>
+/// <param name="RefreshToken">The refresh token, if issued.</param>
+/// <param name="RefreshExpiresIn">The refresh token's lifetime in seconds.</param>
+/// <param name="Subject">Whose tokens.</param>
+/// <param name="Scope">The scope granted.</param>
+public sealed record IssuedTokens(string AccessToken, int ExpiresIn, string? RefreshToken, int RefreshExpiresIn, string Subject, string? Scope)
+{
+    /// <summary>Describes the tokens without printing them.</summary>
+    /// <returns>A description.</returns>
+    public override string ToString() => $"IssuedTokens {{ Subject = {Subject}, ExpiresIn = {ExpiresIn} }}";
+}
