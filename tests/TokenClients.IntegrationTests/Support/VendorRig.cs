@@ -44,6 +44,7 @@ internal sealed class VendorRig : IAsyncDisposable
     /// <param name="configure">Further provider settings.</param>
     /// <param name="credentials">Overrides the credentials: (client id, client secret, user name, password).</param>
     /// <param name="tokenEndpointBase">Points the provider somewhere else than the emulator (a closed port).</param>
+    /// <param name="services">Further services, such as logging.</param>
     public static async Task<VendorRig> StartAsync(
         string name,
         TimeProvider time,
@@ -51,7 +52,8 @@ internal sealed class VendorRig : IAsyncDisposable
         Action<HttpStandardResilienceOptions>? resilience = null,
         Action<ITokenProviderBuilder>? configure = null,
         (string ClientId, string Secret, string User, string Password)? credentials = null,
-        Uri? tokenEndpointBase = null)
+        Uri? tokenEndpointBase = null,
+        Action<IServiceCollection>? services = null)
     {
         var (clientId, secret, user, password) = credentials ?? ("demo-client", "demo-secret", "alice", "alice-password");
         TokenEndpointEmulator emulator = name switch
@@ -69,10 +71,11 @@ internal sealed class VendorRig : IAsyncDisposable
         }
 
         var target = tokenEndpointBase ?? emulator.BaseAddress;
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddLogging();
-        services.AddTokenProvider(name, p =>
+        var collection = new ServiceCollection();
+        collection.AddSingleton(time);
+        collection.AddLogging();
+        services?.Invoke(collection);
+        collection.AddTokenProvider(name, p =>
         {
             _ = name switch
             {
@@ -89,8 +92,8 @@ internal sealed class VendorRig : IAsyncDisposable
             });
             configure?.Invoke(p);
         });
-        services.AddHttpClient(name, c => c.BaseAddress = emulator.BaseAddress).AddTokenHandler(name);
-        return new VendorRig(name, emulator, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        collection.AddHttpClient(name, c => c.BaseAddress = emulator.BaseAddress).AddTokenHandler(name);
+        return new VendorRig(name, emulator, collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
     }
 
     /// <summary>One round trip to the token endpoint: a token request, or JustLogin's sign-in and code exchange.</summary>
