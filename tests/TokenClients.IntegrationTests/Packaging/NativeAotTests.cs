@@ -16,7 +16,7 @@ public sealed class NativeAotTests : IDisposable
         if (!Directory.EnumerateFiles("/usr/bin", "clang*").Any(f => Path.GetFileName(f) == "clang" || Path.GetFileName(f).StartsWith("clang-1", StringComparison.Ordinal)))
         {
             // Native AOT links with clang; a fresh machine may not have it yet.
-            await Commands.RunAsync(root, "apt-get", "install", "-y", "--no-install-recommends", "clang");
+            await Commands.RunAsync(root, "sh", "-c", "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang");
         }
 
         var publish = await Commands.RunAsync(root, "dotnet", "publish", Path.Combine(root, "samples/Quickstart/Quickstart.csproj"),
