@@ -27,7 +27,8 @@ internal static class JsonTokenEndpoint
 
         using (response)
         {
-            var body = await ReadCappedAsync(response, providerName, cancellationToken).ConfigureAwait(false);
+            // The token HttpClient's ResponseSizeLimitHandler has already refused anything over the cap.
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             JsonElement root;
             try
             {
@@ -72,33 +73,6 @@ internal static class JsonTokenEndpoint
             IdentityToken = String(token, "id_token"),
             Raw = root,
         };
-    }
-
-    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, string providerName, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength > TokenClientsHttp.MaxResponseBytes)
-        {
-            throw TooLarge(providerName, response.StatusCode);
-        }
-
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > TokenClientsHttp.MaxResponseBytes)
-                {
-                    throw TooLarge(providerName, response.StatusCode);
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
     }
 
     public static TokenRequestException TooLarge(string providerName, HttpStatusCode status) =>

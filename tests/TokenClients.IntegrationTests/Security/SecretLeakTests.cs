@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TokenClients.IntegrationTests.Support;
 using TokenClients.Testing;
+using TokenClients.Tests.Support;
 using TokenClients.Vendors.JustLogin;
 using TokenClients.Vendors.MoodHood;
 using TokenClients.Vendors.Mluvii;
@@ -56,7 +57,8 @@ public sealed class SecretLeakTests : IDisposable
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
         var logs = new CapturingLoggerProvider(_captured);
-        var secrets = new HashSet<string>(StringComparer.Ordinal) { "demo-secret", "alice-password", "not-her-password" };
+        var secrets = new HashSet<string>(StringComparer.Ordinal) { "demo-secret", "alice-password", "not-her-password", "context-secret-4d2a" };
+        Keep(new TokenContext(subject: "alice", scope: "api", parameters: [new("api_key", "context-secret-4d2a")]));
         var emulators = new List<TokenEndpointEmulator>();
         foreach (var vendor in VendorRig.Names)
         {
@@ -175,29 +177,5 @@ public sealed class SecretLeakTests : IDisposable
         }
 
         _captured.Enqueue(text.ToString());
-    }
-
-    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope: {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} {exception}");
-        }
     }
 }

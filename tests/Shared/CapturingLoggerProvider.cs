@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace TokenClients.Tests.Support;
 
 /// <summary>Captures every log line of every category at every level, exceptions included.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+/// <param name="lines">Where the lines go; a queue of its own when <see langword="null"/>.</param>
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string>? lines = null) : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _lines = lines ?? new();
 
     public IReadOnlyCollection<string> Lines => _lines;
 
