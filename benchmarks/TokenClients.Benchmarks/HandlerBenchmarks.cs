@@ -47,6 +47,22 @@ public class HandlerBenchmarks
     [Benchmark]
     public Task<HttpResponseMessage> TokenHandlerWarm() => _token.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri), CancellationToken.None);
 
+    /// <summary>Limit, with the same request as the per-user and per-scope rows: one that carries a TokenContext.</summary>
+    [Benchmark]
+    public Task<HttpResponseMessage> LimitWithContext()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri).WithTokenContext(_subjects[_next++ % _subjects.Length]);
+        return _limit.SendAsync(request, CancellationToken.None);
+    }
+
+    /// <summary>Baseline, with a request that carries a TokenContext.</summary>
+    [Benchmark]
+    public Task<HttpResponseMessage> BaselineWithContext()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri).WithTokenContext(_subjects[_next++ % _subjects.Length]);
+        return _baseline.SendAsync(request, CancellationToken.None);
+    }
+
     [Benchmark]
     public Task<HttpResponseMessage> TokenHandlerPerUserWarm()
     {
