@@ -11,12 +11,14 @@ internal sealed class RedisConnection(IConnectionMultiplexer multiplexer, bool o
 
     /// <summary>
     /// Opens a connection that never blocks the application on a Redis outage: it does not abort when Redis is down
-    /// at start, reconnects in the background, and gives up on a command after one second unless told otherwise.
+    /// at start, reconnects in the background, fails a command at once while disconnected instead of queueing it, and
+    /// gives up on a command after one second unless told otherwise.
     /// </summary>
     public static RedisConnection Open(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         if (!Mentions(configuration, "connectTimeout"))
         {
             options.ConnectTimeout = 1000;
