@@ -71,4 +71,25 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(1, first.Logs.Count(12));
         Assert.Equal(1, second.Logs.Count(12));
     }
+
+    [Fact]
+    public async Task Redis_absent_at_start_leaves_each_instance_working_alone_with_one_warning()
+    {
+        await using var emulator = await MluviiEmulator.StartAsync();
+        using var nobody = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        nobody.Start();
+        var port = ((System.Net.IPEndPoint)nobody.LocalEndpoint).Port;
+        nobody.Stop();
+        var fleet = new Fleet("127.0.0.1:" + port, _keys);
+        await using var instance = fleet.Mluvii(emulator);
+
+        var started = TimeProvider.System.GetTimestamp();
+        var token = await instance.Provider("mluvii").GetTokenAsync();
+        var again = await instance.Provider("mluvii").GetTokenAsync(new TokenContext(scope: "other"));
+
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(5));
+        Assert.True(emulator.IsLive(token.Value));
+        Assert.True(emulator.IsLive(again.Value));
+        Assert.Equal(1, instance.Logs.Count(12));
+    }
 }

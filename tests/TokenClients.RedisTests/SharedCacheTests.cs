@@ -50,6 +50,38 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
     }
 
     [Fact]
+    public async Task Distributed_cache_store_keeps_a_signed_in_user_for_the_next_instance()
+    {
+        await using var justLogin = await JustLoginEmulator.StartAsync();
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..12] + ":";
+        Instance Create() => Instance.Create(_keys, services =>
+        {
+            services.AddStackExchangeRedisCache(o => o.Configuration = redis.Server.Configuration);
+            services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
+            services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
+            {
+                o.BaseAddress = justLogin.BaseAddress;
+                o.ClientId = "demo-client";
+                o.ClientSecret = "demo-secret";
+                o.RedirectUri = new Uri("http://127.0.0.1/callback");
+            }));
+        });
+        AccessToken signedIn;
+        await using (var first = Create())
+        {
+            await Fleet.SignInAsync(first, justLogin, "acme/alice");
+            signedIn = await first.Provider("justlogin").GetTokenAsync(TokenContext.ForSubject("acme/alice"));
+        }
+
+        await using var next = Create();
+        var token = await next.Provider("justlogin").GetTokenAsync(TokenContext.ForSubject("acme/alice"));
+
+        Assert.Equal(signedIn.Value, token.Value);
+        Assert.True(justLogin.IsLive(token.Value));
+        Assert.Equal(1, justLogin.Journal.CountGrant("authorization_code"));
+    }
+
+    [Fact]
     public async Task Keys_and_values_in_Redis_reveal_no_secret_user_name_or_client_id()
     {
         await using var mluvii = await MluviiEmulator.StartAsync();
