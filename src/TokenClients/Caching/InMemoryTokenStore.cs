@@ -25,4 +25,24 @@ public sealed class InMemoryTokenStore : ITokenStore
         _tokens.TryRemove((providerName, subject), out _);
         return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> TryReplaceAsync(string providerName, string subject, TokenSet expected, TokenSet replacement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(replacement);
+        var key = (providerName, subject);
+
+        // The instance held is the comparand, so the swap is atomic.
+        return new(_tokens.TryGetValue(key, out var current) && TokenSetIdentity.Same(current, expected) && _tokens.TryUpdate(key, replacement, current));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> TryRemoveAsync(string providerName, string subject, TokenSet expected, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var key = (providerName, subject);
+        return new(_tokens.TryGetValue(key, out var current) && TokenSetIdentity.Same(current, expected)
+            && _tokens.TryRemove(new KeyValuePair<(string, string), TokenSet>(key, current)));
+    }
 }

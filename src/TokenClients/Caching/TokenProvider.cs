@@ -9,8 +9,10 @@ namespace TokenClients.Caching;
 /// acquisition, refresh-ahead, refresh-token use with fallback, and the token store for user-bound flows.
 /// </summary>
 /// <remarks>
-/// A cache hit reads one immutable snapshot and returns it synchronously: no lock, no allocation.
-/// Locks guard only the swap of the in-flight task, never network I/O.
+/// A cache hit reads one immutable snapshot and returns it synchronously: no lock, no allocation, no shared cache.
+/// Locks guard only the swap of the in-flight task, never network I/O. With a shared cache and lock
+/// (<see cref="DistributedTokenCoordinator"/>), a fetch first looks for a newer token published by another instance,
+/// and at most one instance of the fleet asks the token endpoint for a key at a time.
 /// </remarks>
 internal sealed class TokenProvider : ITokenProvider, IDisposable
 {
@@ -21,12 +23,13 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     private readonly TokenProviderOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly DistributedTokenCoordinator? _shared;
     private readonly CancellationTokenSource _shutdown = new();
 
     // The default context's entry, kept out of the dictionary lookup: the common case costs one field read.
     private volatile Entry? _defaultEntry;
 
-    public TokenProvider(string name, ITokenClient client, TokenProviderOptions options, TimeProvider time, ILogger logger, ITokenStore? store)
+    public TokenProvider(string name, ITokenClient client, TokenProviderOptions options, TimeProvider time, ILogger logger, ITokenStore? store, DistributedTokenCoordinator? shared = null)
     {
         Name = name;
         _client = client;
@@ -34,6 +37,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         _time = time;
         _logger = logger;
         _store = store;
+        _shared = shared;
         if (client.RequiresInteraction && store is null)
         {
             throw new InvalidOperationException($"Token provider '{name}' uses an interactive flow and needs an {nameof(ITokenStore)}.");
@@ -213,7 +217,25 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             ? FetchForSubjectAsync(entry, context, cancellationToken)
             : FetchForClientAsync(entry, context, cancellationToken);
 
-    private async Task<TokenSet> FetchForClientAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
+    private Task<TokenSet> FetchForClientAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
+    {
+        if (_shared is not { HasCache: true } shared)
+        {
+            return RequestForClientAsync(entry, context, cancellationToken);
+        }
+
+        var key = entry.SharedKey ??= TokenCacheKey.ForContext(Name, context);
+        return shared.SingleFlightAsync(
+            Name,
+            key,
+            token => shared.GetAsync(key, token),
+            tokens => IsNewerAndFresh(entry, tokens),
+            token => RequestForClientAsync(entry, context, token),
+            (tokens, token) => shared.SetAsync(key, tokens, token),
+            cancellationToken);
+    }
+
+    private async Task<TokenSet> RequestForClientAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
     {
         var previous = entry.Last;
         if (previous?.RefreshToken is { } refreshToken && _client.CanRefresh && !(previous.RefreshTokenExpiresAt <= _time.GetUtcNow()))
@@ -237,24 +259,41 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         }
     }
 
-    private async Task<TokenSet> FetchForSubjectAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
+    private Task<TokenSet> FetchForSubjectAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
     {
         var subject = context.Subject ?? throw new InvalidOperationException(
             $"Token provider '{Name}' holds tokens of connected users: set {nameof(TokenContext)}.{nameof(TokenContext.Subject)} to the user's id.");
+        if (_shared is not { HasLock: true } shared)
+        {
+            return RefreshForSubjectAsync(entry, context, subject, cancellationToken);
+        }
+
+        // One refresh per user across the fleet: the others wait for the rotated set to reach the store.
+        var store = _store!;
+        return shared.SingleFlightAsync(
+            Name,
+            entry.SharedKey ??= TokenCacheKey.ForSubject(Name, subject),
+            token => store.GetAsync(Name, subject, token),
+            tokens => IsNewerAndFresh(entry, tokens),
+            token => RefreshForSubjectAsync(entry, context, subject, token),
+            publish: null,
+            cancellationToken);
+    }
+
+    private async Task<TokenSet> RefreshForSubjectAsync(Entry entry, TokenContext context, string subject, CancellationToken cancellationToken)
+    {
         var store = _store!;
         var stored = await store.GetAsync(Name, subject, cancellationToken).ConfigureAwait(false)
             ?? throw new InteractionRequiredException(Name, subject, "No token set is stored for this user.");
 
-        var now = _time.GetUtcNow();
-        var storedEntry = Cached.Create(stored, now, _options);
-        if (now.UtcTicks < storedEntry.RefreshAtTicks && !string.Equals(stored.AccessToken, entry.InvalidatedToken, StringComparison.Ordinal))
+        if (IsNewerAndFresh(entry, stored))
         {
             return stored;
         }
 
-        if (stored.RefreshToken is not { } refreshToken || !_client.CanRefresh || stored.RefreshTokenExpiresAt <= now)
+        if (stored.RefreshToken is not { } refreshToken || !_client.CanRefresh || stored.RefreshTokenExpiresAt <= _time.GetUtcNow())
         {
-            if (now.UtcTicks < storedEntry.UsableUntilTicks && !string.Equals(stored.AccessToken, entry.InvalidatedToken, StringComparison.Ordinal))
+            if (IsUsable(entry, stored))
             {
                 return stored;
             }
@@ -270,13 +309,53 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         }
         catch (TokenRequestException exception) when (exception.IsGrantRejected)
         {
-            await store.RemoveAsync(Name, subject, CancellationToken.None).ConfigureAwait(false);
+            // Another instance may have used and rotated the same refresh token first: then its set is the one to use.
+            var current = await store.GetAsync(Name, subject, CancellationToken.None).ConfigureAwait(false);
+            if (current is not null && !TokenSetIdentity.Same(current, stored))
+            {
+                if (IsUsable(entry, current))
+                {
+                    Log.RefreshRaceLost(_logger, Name);
+                    return current;
+                }
+
+                throw new InteractionRequiredException(Name, subject, "The refresh token was rejected.", exception);
+            }
+
+            await store.TryRemoveAsync(Name, subject, stored, CancellationToken.None).ConfigureAwait(false);
             throw new InteractionRequiredException(Name, subject, "The refresh token was rejected.", exception);
         }
 
-        // The old refresh token may be consumed already: the new set must reach the store whatever happens next.
-        await store.SetAsync(Name, subject, refreshed, CancellationToken.None).ConfigureAwait(false);
-        return refreshed;
+        // The old refresh token may be consumed already: the new set must reach the store whatever happens next,
+        // unless another instance stored a newer one first, which then wins.
+        if (await store.TryReplaceAsync(Name, subject, stored, refreshed, CancellationToken.None).ConfigureAwait(false))
+        {
+            return refreshed;
+        }
+
+        var winner = await store.GetAsync(Name, subject, CancellationToken.None).ConfigureAwait(false)
+            ?? throw new InteractionRequiredException(Name, subject, "The user's token set was removed while it was being refreshed.");
+        Log.RefreshRaceLost(_logger, Name);
+        return winner;
+    }
+
+    /// <summary>
+    /// Whether a token set found in the shared cache or the store can be used instead of fetching: newer than the one
+    /// this entry holds, not the token an API rejected, and not yet due for refresh.
+    /// </summary>
+    private bool IsNewerAndFresh(Entry entry, TokenSet tokens)
+    {
+        var now = _time.GetUtcNow();
+        return !string.Equals(tokens.AccessToken, entry.InvalidatedToken, StringComparison.Ordinal)
+            && (entry.Last is not { } held || tokens.ExpiresAt > held.ExpiresAt)
+            && now.UtcTicks < Cached.Create(tokens, now, _options).RefreshAtTicks;
+    }
+
+    private bool IsUsable(Entry entry, TokenSet tokens)
+    {
+        var now = _time.GetUtcNow();
+        return !string.Equals(tokens.AccessToken, entry.InvalidatedToken, StringComparison.Ordinal)
+            && now.UtcTicks < Cached.Create(tokens, now, _options).UsableUntilTicks;
     }
 
     private Entry GetOrAddEntry(TokenContext context)
@@ -339,6 +418,9 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
 
         /// <summary>The last token an API rejected: a stored copy of it must not be served again.</summary>
         public string? InvalidatedToken;
+
+        /// <summary>The hashed key of this entry in the shared cache, lock and store, computed on first use.</summary>
+        public string? SharedKey;
     }
 
     /// <summary>An immutable cache snapshot: the ready token and the instants that govern it.</summary>

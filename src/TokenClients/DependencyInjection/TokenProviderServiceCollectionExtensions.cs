@@ -46,6 +46,7 @@ public static class TokenProviderServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        DistributedTokenCacheServiceCollectionExtensions.AddCoordinator(services);
         services.AddOptions<TokenProviderOptions>(name).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, TokenProviderOptionsValidator>());
         services.AddKeyedSingleton<ITokenProvider>(name, (provider, _) => CreateProvider(provider, name));
@@ -61,7 +62,9 @@ public static class TokenProviderServiceCollectionExtensions
         var client = services.GetKeyedService<ITokenClient>(name)
             ?? throw new InvalidOperationException(TokenProviderOptionsValidator.NoClientMessage(name));
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("TokenClients.TokenProvider") ?? NullLogger.Instance;
+        var shared = services.GetService<DistributedTokenCoordinator>();
         return new TokenProvider(name, client, options, services.GetRequiredService<TimeProvider>(), logger,
-            client.RequiresInteraction ? services.GetRequiredService<ITokenStore>() : null);
+            client.RequiresInteraction ? services.GetRequiredService<ITokenStore>() : null,
+            shared is { HasCache: true } or { HasLock: true } ? shared : null);
     }
 }

@@ -40,4 +40,19 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Debug, "Token provider '{Provider}' read the token endpoint from the discovery document of its authority.")]
     public static partial void EndpointDiscovered(ILogger logger, string provider);
+
+    [LoggerMessage(12, LogLevel.Warning, "The shared token cache or lock could not be reached; each instance gets its own tokens for {Backoff} before trying it again.")]
+    public static partial void SharedCacheUnavailable(ILogger logger, TimeSpan backoff, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Information, "The shared token cache is reachable again; instances share tokens again.")]
+    public static partial void SharedCacheRestored(ILogger logger);
+
+    [LoggerMessage(14, LogLevel.Warning, "A shared token entry could not be decrypted or verified (tampered, or protected with a Data Protection key ring this instance does not share); treated as missing.")]
+    public static partial void SharedEntryUnreadable(ILogger logger);
+
+    [LoggerMessage(15, LogLevel.Information, "Token provider '{Provider}' waited {Wait} for another instance's token; requesting one itself.")]
+    public static partial void SharedLockWaitExpired(ILogger logger, string provider, TimeSpan wait);
+
+    [LoggerMessage(16, LogLevel.Information, "Token provider '{Provider}': another instance stored a newer token set for this user first; using it.")]
+    public static partial void RefreshRaceLost(ILogger logger, string provider);
 }

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TokenClients;
+using TokenClients.Caching;
+using TokenClients.DependencyInjection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Lets the instances of an application share tokens through its distributed cache.</summary>
+public static class DistributedTokenCacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Shares token sets between the instances of the application through its <c>IDistributedCache</c> (for example Redis
+    /// registered with <c>AddStackExchangeRedisCache</c>, the cache HybridCache uses as its second level): each provider
+    /// still answers from its in-process cache first, and consults the shared cache only when it has no usable token.
+    /// Token sets of signed-in users (authorization-code flows) are kept there too, unless you registered your own
+    /// <see cref="ITokenStore"/>. Entries are encrypted with Data Protection: call <c>AddDataProtection()</c> with a key ring
+    /// and application name shared by every instance.
+    /// </summary>
+    /// <remarks>
+    /// The distributed cache offers no lock, so instances that miss at the same moment may each fetch a token;
+    /// <c>AddTokenClientsRedis</c> (package TokenClients.Redis) adds the lock and an atomic token store.
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Tunes key prefix, lock and outage handling.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddTokenClientsDistributedCache(this IServiceCollection services, Action<DistributedTokenCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<DistributedTokenCacheOptions>().Validate(o => o.LockLifetime > TimeSpan.Zero
+                && o.LockWait >= TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.UnavailableBackoff >= TimeSpan.Zero,
+            "DistributedTokenCacheOptions: LockLifetime and PollInterval must be positive, LockWait and UnavailableBackoff not negative.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static services => new TokenSetProtector(services.GetService<IDataProtectionProvider>()
+            ?? throw new InvalidOperationException("Shared token caching encrypts token sets with Data Protection: call services.AddDataProtection() with a key ring and application name shared by every instance.")));
+        services.TryAddSingleton<ITokenCache>(static services => new DistributedTokenCache(
+            RequireDistributedCache(services), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
+            services.GetRequiredService<TimeProvider>(), Logger<DistributedTokenCache>(services)));
+        AddCoordinator(services);
+        ReplaceDefaultTokenStore(services, ServiceDescriptor.Singleton<ITokenStore>(static services => new DistributedTokenStore(
+            RequireDistributedCache(services), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
+            services.GetRequiredService<TimeProvider>(), Logger<DistributedTokenStore>(services))));
+        return services;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="store"/> the <see cref="ITokenStore"/> in place of a store TokenClients registered by itself
+    /// (the in-memory default, or a durable one added by <c>AddTokenClients…</c>); a store the application registered
+    /// itself stays.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="store">The store's registration (service type <see cref="ITokenStore"/>).</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection ReplaceDefaultTokenStore(this IServiceCollection services, ServiceDescriptor store)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.ServiceType != typeof(ITokenStore))
+        {
+            throw new ArgumentException($"The registration must be of {nameof(ITokenStore)}.", nameof(store));
+        }
+
+        var existing = services.Where(d => d.ServiceType == typeof(ITokenStore) && !d.IsKeyedService).ToList();
+        if (existing.Any(d => !DefaultTokenStores.IsDefault(d)))
+        {
+            return services;
+        }
+
+        foreach (var descriptor in existing)
+        {
+            services.Remove(descriptor);
+        }
+
+        services.Add(store);
+        DefaultTokenStores.Mark(store);
+        return services;
+    }
+
+    internal static void AddCoordinator(IServiceCollection services) =>
+        services.TryAddSingleton(static services => new DistributedTokenCoordinator(
+            services.GetService<ITokenCache>(), services.GetService<ITokenLock>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
+            services.GetRequiredService<TimeProvider>(), services.GetService<ILoggerFactory>()?.CreateLogger("TokenClients.DistributedTokenCache") ?? NullLogger.Instance));
+
+    private static IDistributedCache RequireDistributedCache(IServiceProvider services) => services.GetService<IDistributedCache>()
+        ?? throw new InvalidOperationException("Shared token caching needs an IDistributedCache: register one, for example services.AddStackExchangeRedisCache(…).");
+
+    private static ILogger<T> Logger<T>(IServiceProvider services) =>
+        services.GetService<ILoggerFactory>()?.CreateLogger<T>() ?? NullLogger<T>.Instance;
+}
