@@ -59,10 +59,12 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
                     StartBackgroundRefresh(entry, context);
                 }
 
+                TokenClientsDiagnostics.RecordCacheHit(Name);
                 return new ValueTask<AccessToken>(current.Token);
             }
         }
 
+        TokenClientsDiagnostics.RecordCacheMiss(Name);
         return new ValueTask<AccessToken>(AcquireAsync(context, cancellationToken));
     }
 
@@ -135,6 +137,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         if (refreshAhead)
         {
             // The caller that noticed the refresh window must not pay for the refresh.
+            TokenClientsDiagnostics.RecordRefreshAhead(Name);
             _ = Task.Run(() => RunFetchAsync(entry, context, previous, completion));
         }
         else
@@ -147,7 +150,6 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
 
     private async Task RunFetchAsync(Entry entry, TokenContext context, Cached? previous, TaskCompletionSource<Cached> completion)
     {
-        var started = _time.GetTimestamp();
         try
         {
             var tokens = await FetchAsync(entry, context, _shutdown.Token).ConfigureAwait(false);
@@ -173,7 +175,6 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             }
 
             Log.TokenAcquired(_logger, Name, tokens.ExpiresAt);
-            TokenClientsDiagnostics.RecordAcquisition(Name, "success", _time.GetElapsedTime(started));
             completion.SetResult(cached);
         }
         catch (Exception exception)
@@ -194,7 +195,6 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
                 entry.InFlight = null;
             }
 
-            TokenClientsDiagnostics.RecordAcquisition(Name, "failure", _time.GetElapsedTime(started));
             completion.SetException(Wrap(exception));
 
             // Every waiter may have cancelled: observe the failure so it never surfaces as unobserved.
@@ -220,8 +220,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         {
             try
             {
-                using var activity = TokenClientsDiagnostics.StartTokenRequest(Name, "refresh_token");
-                var refreshed = await _client.RefreshTokenAsync(refreshToken, context, cancellationToken).ConfigureAwait(false);
+                var refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => _client.RefreshTokenAsync(refreshToken, context, cancellationToken)).ConfigureAwait(false);
                 return refreshed.WithRefreshTokenFrom(previous);
             }
             catch (TokenRequestException exception) when (exception.IsGrantRejected)
@@ -231,10 +230,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             }
         }
 
-        using (TokenClientsDiagnostics.StartTokenRequest(Name, "request"))
-        {
-            return await _client.RequestTokenAsync(context, cancellationToken).ConfigureAwait(false);
-        }
+        return await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "request", _time, () => _client.RequestTokenAsync(context, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<TokenSet> FetchForSubjectAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
@@ -265,8 +261,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         TokenSet refreshed;
         try
         {
-            using var activity = TokenClientsDiagnostics.StartTokenRequest(Name, "refresh_token");
-            refreshed = (await _client.RefreshTokenAsync(refreshToken, context, cancellationToken).ConfigureAwait(false)).WithRefreshTokenFrom(stored);
+            refreshed = (await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => _client.RefreshTokenAsync(refreshToken, context, cancellationToken)).ConfigureAwait(false)).WithRefreshTokenFrom(stored);
         }
         catch (TokenRequestException exception) when (exception.IsGrantRejected)
         {

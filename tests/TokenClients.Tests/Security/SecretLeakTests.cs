@@ -103,7 +103,7 @@ public sealed class SecretLeakTests : IAsyncDisposable
         // What was captured is real: exceptions, activities, metrics and log lines of the flows above.
         Assert.Contains("provider 'telmai' failed", everything, StringComparison.Ordinal);
         Assert.Contains("TokenClients.TokenRequest", everything, StringComparison.Ordinal);
-        Assert.Contains("tokenclients.token.acquisitions", everything, StringComparison.Ordinal);
+        Assert.Contains("tokenclients.token.requests", everything, StringComparison.Ordinal);
         Assert.Contains("TokenClients.TokenProvider", everything, StringComparison.Ordinal);
         foreach (var secret in Secrets)
         {
