@@ -33,6 +33,16 @@ internal sealed class CustomOptionsValidator(TokenProviderRegistry registry) : I
             errors.Add($"Token provider '{name}': {nameof(options.BearerTokenProvider)} '{bearer}' must name another registered provider.");
         }
 
+        if (options.RequestIdParameter is { Length: > 0 } idParameter && options.Parameters.ContainsKey(idParameter))
+        {
+            errors.Add($"Token provider '{name}': {nameof(options.RequestIdParameter)} '{idParameter}' is also among {nameof(options.Parameters)}; send it once.");
+        }
+
+        if (options.RequestIdHeader is { Length: > 0 } idHeader && options.Headers.ContainsKey(idHeader))
+        {
+            errors.Add($"Token provider '{name}': {nameof(options.RequestIdHeader)} '{idHeader}' is also among {nameof(options.Headers)}; send it once.");
+        }
+
         errors.RequirePositive(nameof(options.DefaultTokenLifetime), options.DefaultTokenLifetime);
         return errors.Result;
     }

@@ -67,27 +67,47 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
         }
     }
 
-    private async Task<TokenSet> SendAsync(List<KeyValuePair<string, string>> parameters, TokenContext context, CancellationToken cancellationToken)
+    private async Task<TokenSet> SendAsync(List<KeyValuePair<string, string>> grant, TokenContext context, CancellationToken cancellationToken)
     {
-        parameters.AddRange(context.Parameters);
         var provider = options.BearerTokenProvider is null ? null : bearerProvider()
             ?? throw new InvalidOperationException($"Token provider '{providerName}': the bearer token provider '{options.BearerTokenProvider}' is not registered.");
         var bearer = provider is null ? null : await provider.GetTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SendOnceAsync(parameters, bearer, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(grant, context, bearer, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenRequestException exception) when (bearer is not null && exception.StatusCode == HttpStatusCode.Unauthorized && exception.Error is null)
         {
             // The bearer token itself was refused: replace it once.
             await provider!.InvalidateAsync(bearer, cancellationToken: cancellationToken).ConfigureAwait(false);
             bearer = await provider.GetTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await SendOnceAsync(parameters, bearer, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(grant, context, bearer, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private Task<TokenSet> SendOnceAsync(List<KeyValuePair<string, string>> parameters, AccessToken? bearer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The parameters in the order they are sent: the grant's (led by the static ones), the request id, the call's
+    /// own; then <see cref="CustomTokenOptions.ParameterOrder"/>'s names move to the front (a stable sort).
+    /// </summary>
+    private List<KeyValuePair<string, string>> Compose(List<KeyValuePair<string, string>> grant, TokenContext context, string? requestId)
     {
+        var parameters = new List<KeyValuePair<string, string>>(grant);
+        if (requestId is not null && !string.IsNullOrEmpty(options.RequestIdParameter))
+        {
+            parameters.Add(new(options.RequestIdParameter, requestId));
+        }
+
+        parameters.AddRange(context.Parameters);
+        return options.ParameterOrder.Count == 0 ? parameters : [.. parameters.OrderBy(p => Rank(p.Key))];
+    }
+
+    private int Rank(string name) => options.ParameterOrder.IndexOf(name) is var index and >= 0 ? index : int.MaxValue;
+
+    private async Task<TokenSet> SendOnceAsync(List<KeyValuePair<string, string>> grant, TokenContext context, AccessToken? bearer, CancellationToken cancellationToken)
+    {
+        // One id per request message: a retry of this message resends it; a new message (a replaced bearer) gets its own.
+        var requestId = string.IsNullOrEmpty(options.RequestIdParameter) && string.IsNullOrEmpty(options.RequestIdHeader) ? null : Guid.NewGuid().ToString("N");
+        var parameters = Compose(grant, context, requestId);
         var endpoint = options.TokenEndpoint!;
         HttpContent content;
         switch (options.Encoding)
@@ -117,6 +137,11 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        if (requestId is not null && !string.IsNullOrEmpty(options.RequestIdHeader))
+        {
+            request.Headers.TryAddWithoutValidation(options.RequestIdHeader, requestId);
+        }
+
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer.Value);
@@ -128,8 +153,9 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
 
-        return JsonTokenEndpoint.SendAsync(httpClient(), request, providerName,
-            options.Response, timeProvider, options.DefaultTokenLifetime, cancellationToken);
+        // Awaited inside the using: a retry resends this request's content, which must outlive every attempt.
+        return await JsonTokenEndpoint.SendAsync(httpClient(), request, providerName,
+            options.Response, timeProvider, options.DefaultTokenLifetime, cancellationToken).ConfigureAwait(false);
     }
 
     private static string FormEncode(string? value) => WebUtility.UrlEncode(value ?? string.Empty);

@@ -75,11 +75,35 @@ public sealed class CustomTokenOptions : TokenClientOptions
     /// </summary>
     public IDictionary<string, string> ParameterNames { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Gets extra parameters sent first with every request (for example <c>response_type=token</c>).</summary>
+    /// <summary>
+    /// Gets extra parameters sent first with every request (for example <c>response_type=token</c>). A standard
+    /// parameter's name (after <see cref="ParameterNames"/>) listed here is sent with this value, in this place.
+    /// </summary>
     public IDictionary<string, string> Parameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets the name of a parameter that carries a fresh unique id with every request (32 hex digits, for
+    /// example Telmai's <c>transactionId</c>); empty sends none. It follows the grant's parameters.
+    /// </summary>
+    public string? RequestIdParameter { get; set; }
+
+    /// <summary>
+    /// Gets the order of the parameters, by the names they are sent with (after <see cref="ParameterNames"/>): the
+    /// listed ones that are sent go first, in this order; the others follow in the default order. The default order:
+    /// <see cref="Parameters"/>, <c>client_id</c>, <c>client_secret</c>, <c>grant_type</c>, <c>username</c>,
+    /// <c>password</c>, <c>scope</c> (or <c>refresh_token</c>), <see cref="RequestIdParameter"/>, then the call's
+    /// <see cref="TokenContext.Parameters"/>. A standard parameter without a value is not sent.
+    /// </summary>
+    public IList<string> ParameterOrder { get; } = new List<string>();
 
     /// <summary>Gets extra headers sent with every request. Values are treated as secrets: never logged.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets the name of a header that carries a fresh unique id with every request (for example
+    /// <c>X-Request-ID</c>); the same id as <see cref="RequestIdParameter"/> when both are set. Empty sends none.
+    /// </summary>
+    public string? RequestIdHeader { get; set; }
 
     /// <summary>Gets how the answer is read.</summary>
     public TokenResponseOptions Response { get; } = new();

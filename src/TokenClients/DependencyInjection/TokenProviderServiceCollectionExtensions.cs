@@ -30,7 +30,9 @@ public static class TokenProviderServiceCollectionExtensions
         var httpClient = services
             .AddHttpClient(TokenClientsHttp.ClientName(name), client => client.MaxResponseContentBufferSize = TokenClientsHttp.MaxResponseBytes)
             // Token traffic carries secrets (and Telmai's password rides in the URL): no request logging, ours included.
-            .RemoveAllLoggers();
+            .RemoveAllLoggers()
+            // Outermost: an oversized answer is refused once, after retries, with its status kept.
+            .AddHttpMessageHandler(static () => new ResponseSizeLimitHandler());
         var resilience = httpClient.AddStandardResilienceHandler(options =>
         {
             // Token endpoints see few calls: judge the circuit on a handful of them.

@@ -15,6 +15,10 @@ internal static class JsonTokenEndpoint
         {
             response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
+        catch (ResponseTooLargeException exception)
+        {
+            throw TooLarge(providerName, exception.StatusCode ?? HttpStatusCode.OK);
+        }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The message names the failure only: the request URI may carry credentials (Telmai).
@@ -97,7 +101,7 @@ internal static class JsonTokenEndpoint
         }
     }
 
-    private static TokenRequestException TooLarge(string providerName, HttpStatusCode status) =>
+    public static TokenRequestException TooLarge(string providerName, HttpStatusCode status) =>
         new(providerName, status, null, null, $"The token endpoint's answer is larger than {TokenClientsHttp.MaxResponseBytes} bytes");
 
     public static string? ReadString(JsonElement root, string name) => String(root, name);

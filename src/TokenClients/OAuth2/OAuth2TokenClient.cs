@@ -159,6 +159,7 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
             response.Exception);
     }
 
-    private TokenRequestException Unreachable(Exception? exception) =>
-        new(ProviderName, null, null, null, $"The token endpoint could not be reached ({exception?.GetType().Name ?? "no answer"})", exception);
+    private TokenRequestException Unreachable(Exception? exception) => exception is ResponseTooLargeException tooLarge
+        ? JsonTokenEndpoint.TooLarge(ProviderName, tooLarge.StatusCode ?? HttpStatusCode.OK)
+        : new(ProviderName, null, null, null, $"The token endpoint could not be reached ({exception?.GetType().Name ?? "no answer"})", exception);
 }

@@ -17,4 +17,8 @@ public sealed class TelmaiOptions : TokenClientOptions
 
     /// <summary>Gets or sets the tenant identifier, sent when set.</summary>
     public string? Tenant { get; set; }
+
+    /// <summary>Gets the token endpoint: <c>{AuthEndpoint}/auth/token</c>; <see langword="null"/> without an auth endpoint.</summary>
+    public Uri? TokenEndpoint => AuthEndpoint is null ? null : new(
+        AuthEndpoint.AbsoluteUri.EndsWith('/') ? AuthEndpoint : new Uri(AuthEndpoint.AbsoluteUri + "/"), TelmaiDefaults.TokenPath);
 }

@@ -13,8 +13,7 @@ public static class TelmaiTokenProviderBuilderExtensions
     public static ITokenProviderBuilder UseTelmai(this ITokenProviderBuilder builder, Action<TelmaiOptions> configure)
     {
         builder.AddClientOptions<TelmaiOptions, TelmaiOptionsValidator>(configure);
-        return builder.UseTokenClient(TelmaiTokenClient.Kind, static (services, name) => new TelmaiTokenClient(
-            name, StandardGrantTokenProviderBuilderExtensions.Options<TelmaiOptions>(services, name),
-            services.GetRequiredService<IHttpClientFactory>(), services.GetRequiredService<TimeProvider>()));
+        return builder.UseTokenClient(TelmaiTokenClient.Kind, static (services, name) => CustomTokenProviderBuilderExtensions.Create(
+            services, name, TelmaiTokenClient.ToCustom(StandardGrantTokenProviderBuilderExtensions.Options<TelmaiOptions>(services, name)), name));
     }
 }

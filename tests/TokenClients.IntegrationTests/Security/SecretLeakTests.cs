@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TokenClients.IntegrationTests.Support;
+using TokenClients.Testing;
+using TokenClients.Vendors.JustLogin;
+using TokenClients.Vendors.MoodHood;
+using TokenClients.Vendors.Mluvii;
+using TokenClients.Vendors.Oli;
+using TokenClients.Vendors.Telmai;
+
+namespace TokenClients.IntegrationTests.Security;
+
+/// <summary>
+/// Every vendor flow over real HTTP — first token, API calls, refresh, a 401 recovery and failures — with logs
+/// captured at Trace for every category (IHttpClientFactory's included), every ActivitySource and Meter listened
+/// to, and every exception and <c>ToString()</c> kept. Then every secret the flows used is searched for: the
+/// credentials, and each token, refresh token, code and PKCE verifier the emulators saw on the wire.
+/// </summary>
+public sealed class SecretLeakTests : IDisposable
+{
+    private readonly ConcurrentQueue<string> _captured = new();
+    private readonly ActivityListener _activities;
+    private readonly MeterListener _meters = new();
+
+    public SecretLeakTests()
+    {
+        _activities = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => _captured.Enqueue(
+                $"{activity.Source.Name} {activity.DisplayName} {activity.StatusDescription} {string.Join(';', activity.TagObjects.Select(t => $"{t.Key}={t.Value}"))} {string.Join(';', activity.Events.Select(e => e.Name + string.Join(',', e.Tags.Select(t => $"{t.Key}={t.Value}"))))}"),
+        };
+        ActivitySource.AddActivityListener(_activities);
+        _meters.InstrumentPublished = (instrument, listener) => listener.EnableMeasurementEvents(instrument);
+        _meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Capture(instrument, tags));
+        _meters.SetMeasurementEventCallback<int>((instrument, _, tags, _) => Capture(instrument, tags));
+        _meters.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Capture(instrument, tags));
+        _meters.Start();
+    }
+
+    public void Dispose()
+    {
+        _activities.Dispose();
+        _meters.Dispose();
+    }
+
+    [Fact]
+    public async Task No_secret_of_any_vendor_flow_reaches_logs_traces_metrics_exceptions_or_strings()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
+        var logs = new CapturingLoggerProvider(_captured);
+        var secrets = new HashSet<string>(StringComparer.Ordinal) { "demo-secret", "alice-password", "not-her-password" };
+        var emulators = new List<TokenEndpointEmulator>();
+        foreach (var vendor in VendorRig.Names)
+        {
+            await using (var rig = await StartAsync(vendor, time, logs))
+            {
+                emulators.Add(rig.Emulator);
+
+                // First token and API calls; then a 401 from the API and the recovery; then expiry and refresh.
+                await CallApiAsync(rig);
+                rig.Emulator.RevokeAccessTokens();
+                await CallApiAsync(rig);
+                time.Advance(TimeSpan.FromMinutes(2));
+                await CallApiAsync(rig);
+                Keep(await rig.Provider.GetTokenAsync(rig.Context));
+                Keep(rig.Context);
+                KeepOptions(rig);
+                if (vendor == "justlogin")
+                {
+                    Keep((await rig.Services.GetRequiredService<ITokenStore>().GetAsync(vendor, VendorRig.Subject))!);
+                }
+            }
+
+            // The same flow refused: a wrong password (or, without one, a wrong client secret).
+            await using (var refused = await StartAsync(vendor, time, logs, ("demo-client", "wrong-" + vendor, "alice", "not-her-password")))
+            {
+                secrets.Add("wrong-" + vendor);
+                emulators.Add(refused.Emulator);
+                var failure = await Record.ExceptionAsync(() => CallApiAsync(refused));
+                Assert.IsType<TokenRequestException>(failure, exactMatch: false);
+                Keep(failure);
+            }
+        }
+
+        foreach (var emulator in emulators)
+        {
+            foreach (var request in emulator.Journal.Requests)
+            {
+                Keep(request);
+                foreach (var parameters in new[] { request.Form, request.Json, request.Query })
+                {
+                    foreach (var (name, value) in parameters)
+                    {
+                        if (name is "password" or "client_secret" or "refresh_token" or "refreshToken" or "code" or "code_verifier")
+                        {
+                            secrets.Add(value);
+                        }
+                    }
+                }
+
+                if (request.Headers.TryGetValue("Authorization", out var authorization) && authorization.Split(' ') is [_, var credential])
+                {
+                    secrets.Add(credential);
+                }
+            }
+        }
+
+        var everything = string.Join('\n', _captured);
+
+        // What was searched is real: every kind of output was produced, IHttpClientFactory's logging among it.
+        Assert.Contains("System.Net.Http.HttpClient.", everything, StringComparison.Ordinal);
+        Assert.Contains("TokenClients.TokenProvider", everything, StringComparison.Ordinal);
+        Assert.Contains("TokenClients.TokenRequest", everything, StringComparison.Ordinal);
+        Assert.Contains("tokenclients.", everything, StringComparison.Ordinal);
+        Assert.Contains("failed", everything, StringComparison.Ordinal);
+        Assert.Contains(secrets, s => s.Length > 100); // tokens and refresh tokens were collected from the wire
+        Assert.True(emulators.Any(e => e.Journal.Requests.Any(r => r.Form.ContainsKey("code_verifier"))), "The PKCE verifier must be among the secrets.");
+        Assert.True(emulators.Any(e => e.Journal.Requests.Any(r => r.Query.ContainsKey("password"))), "Telmai's query-string password must be among the secrets.");
+
+        foreach (var secret in secrets)
+        {
+            Assert.False(everything.Contains(secret, StringComparison.Ordinal), $"A secret of {secret.Length} characters leaked.");
+            Assert.False(everything.Contains(Uri.EscapeDataString(secret), StringComparison.Ordinal), $"A secret of {secret.Length} characters leaked URL-encoded.");
+        }
+    }
+
+    private static Task<VendorRig> StartAsync(string vendor, TimeProvider time, CapturingLoggerProvider logs, (string, string, string, string)? credentials = null) =>
+        VendorRig.StartAsync(vendor, time, TimeSpan.FromSeconds(90), credentials: credentials, services: services => services.AddLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(logs);
+        }));
+
+    private static async Task CallApiAsync(VendorRig rig)
+    {
+        if (rig.Name == "justlogin" && await rig.Services.GetRequiredService<ITokenStore>().GetAsync(rig.Name, VendorRig.Subject) is null)
+        {
+            await rig.AcquireAsync();
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, rig.Emulator.ApiEndpoint).WithTokenContext(rig.Context);
+        using var response = await rig.Client.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private void KeepOptions(VendorRig rig)
+    {
+        object options = rig.Name switch
+        {
+            "mluvii" => rig.Services.GetRequiredService<IOptionsMonitor<MluviiOptions>>().Get(rig.Name),
+            "moodhood" => rig.Services.GetRequiredService<IOptionsMonitor<MoodHoodOptions>>().Get(rig.Name),
+            "telmai" => rig.Services.GetRequiredService<IOptionsMonitor<TelmaiOptions>>().Get(rig.Name),
+            "oli" => rig.Services.GetRequiredService<IOptionsMonitor<OliOptions>>().Get(rig.Name),
+            _ => rig.Services.GetRequiredService<IOptionsMonitor<JustLoginOptions>>().Get(rig.Name),
+        };
+        Keep(options);
+    }
+
+    private void Keep(object value) => _captured.Enqueue(value.ToString() ?? string.Empty);
+
+    private void Capture(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var text = new StringBuilder(instrument.Meter.Name).Append(' ').Append(instrument.Name);
+        foreach (var tag in tags)
+        {
+            text.Append(';').Append(tag.Key).Append('=').Append(tag.Value);
+        }
+
+        _captured.Enqueue(text.ToString());
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull
+            {
+                lines.Enqueue($"{category} scope: {state}");
+                return null;
+            }
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} {exception}");
+        }
+    }
+}
