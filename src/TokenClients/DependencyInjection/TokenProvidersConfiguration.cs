@@ -155,6 +155,9 @@ internal static class TokenProvidersConfiguration
         .Map(nameof(CustomTokenOptions.ParameterNames), static o => o.ParameterNames)
         .Map(nameof(CustomTokenOptions.Parameters), static o => o.Parameters)
         .Map(nameof(CustomTokenOptions.Headers), static o => o.Headers)
+        .Text(nameof(CustomTokenOptions.RequestIdParameter), static (o, v) => o.RequestIdParameter = v)
+        .Text(nameof(CustomTokenOptions.RequestIdHeader), static (o, v) => o.RequestIdHeader = v)
+        .List(nameof(CustomTokenOptions.ParameterOrder), static o => o.ParameterOrder)
         .Section(nameof(CustomTokenOptions.Response), static o => o.Response, ResponseShape());
 
     private static SettingTable<TokenResponseOptions> ResponseShape() => new SettingTable<TokenResponseOptions>()

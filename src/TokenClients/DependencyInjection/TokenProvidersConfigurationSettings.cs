@@ -85,6 +85,33 @@ internal sealed class SettingTable<T>
         return this;
     }
 
+    /// <summary>A JSON array (children <c>0</c>, <c>1</c>, …) appended, in order, to a list the options own.</summary>
+    public SettingTable<T> List(string key, Func<T, IList<string>> get)
+    {
+        _keys.Add(key);
+        _settings.Add(key, (section, target, errors) =>
+        {
+            if (!IsSection(section, errors, "a list"))
+            {
+                return;
+            }
+
+            var list = get(target);
+            foreach (var item in section.GetChildren())
+            {
+                if (item.Value is null || !int.TryParse(item.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    errors.Add($"{item.Path}: {section.Path} must be a list of single values.");
+                }
+                else
+                {
+                    list.Add(item.Value);
+                }
+            }
+        });
+        return this;
+    }
+
     /// <summary>A subsection bound to an object the options own.</summary>
     public SettingTable<T> Section<TChild>(string key, Func<T, TChild> get, SettingTable<TChild> table)
     {

@@ -31,7 +31,7 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
                            "RedirectUri": "https://app.example/signin", "PendingSignInLifetime": "00:02:00" },
             "crm":       { "Kind": "Custom", "TokenEndpoint": "https://crm.example/oauth", "Encoding": "Json", "ClientCredentials": "Basic",
                            "ClientId": "x-id", "ClientSecret": "x-secret", "RefreshGrantType": "", "ParameterNames": { "client_id": "clientId" },
-                           "Headers": { "X-Api-Key": "k" }, "Response": { "TokenPath": "data", "ExpiresIn": "expiresAt", "ExpiryFormat": "UnixTimeSeconds" },
+                           "Headers": { "X-Api-Key": "k" }, "RequestIdParameter": "requestId", "ParameterOrder": [ "grant_type", "clientId" ], "Response": { "TokenPath": "data", "ExpiresIn": "expiresAt", "ExpiryFormat": "UnixTimeSeconds" },
                            "Cache": { "ClockSkew": "00:00:05", "RefreshBeforeExpiry": "00:01:00", "RefreshRetryInterval": "00:00:02", "MaxCachedContexts": "7" } }
           }
         }
@@ -73,6 +73,8 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
         Assert.Equal("", crm.RefreshGrantType);
         Assert.Equal("clientId", crm.ParameterNames["client_id"]);
         Assert.Equal("k", crm.Headers["x-api-key"]);
+        Assert.Equal("requestId", crm.RequestIdParameter);
+        Assert.Equal(["grant_type", "clientId"], crm.ParameterOrder);
         Assert.Equal("data", crm.Response.TokenPath);
         Assert.Equal("expiresAt", crm.Response.ExpiresIn);
         Assert.Equal(ExpiryFormat.UnixTimeSeconds, crm.Response.ExpiryFormat);
@@ -159,6 +161,8 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     [InlineData("Response:Expiry", "x", "TokenProviders:crm:Response:Expiry is not a setting of Response;")]
     [InlineData("Headers", "x", "TokenProviders:crm:Headers must be a section of name/value pairs, not a single value.")]
     [InlineData("ClientId:Inner", "x", "TokenProviders:crm:ClientId must be a single value, not a section.")]
+    [InlineData("ParameterOrder", "grant_type", "TokenProviders:crm:ParameterOrder must be a list, not a single value.")]
+    [InlineData("ParameterOrder:first", "grant_type", "TokenProviders:crm:ParameterOrder:first: TokenProviders:crm:ParameterOrder must be a list of single values.")]
     public void Custom_settings_are_checked_too(string key, string value, string message)
     {
         _harness.Services.AddTokenProviders(Section(("crm:Kind", "Custom"), ("crm:TokenEndpoint", "https://crm.example/token"), ($"crm:{key}", value)));
@@ -258,6 +262,11 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
         if (type == typeof(IDictionary<string, string>))
         {
             yield return (key + ":name", "value");
+        }
+        else if (type == typeof(IList<string>))
+        {
+            yield return (key + ":0", "first");
+            yield return (key + ":1", "second");
         }
         else if (type == typeof(TokenResponseOptions))
         {
