@@ -63,7 +63,7 @@ internal static class Jwt
         }
         catch (FormatException)
         {
-            throw new CliException($"not a JWT: its {name} is not base64url");
+            throw new CliException($"not a JWT: the {name} part is not base64url");
         }
 
         try
@@ -72,7 +72,7 @@ internal static class Jwt
         }
         catch (JsonException)
         {
-            throw new CliException($"not a JWT: its {name} is not JSON");
+            throw new CliException($"not a JWT: the {name} part is not JSON");
         }
     }
 }

@@ -168,7 +168,8 @@ public sealed class CliTests : IAsyncLifetime
 
     [Theory]
     [InlineData("decode", "not-a-jwt", "tokenclients: not a JWT: expected three dot-separated parts")]
-    [InlineData("decode", "a.b.c", "tokenclients: not a JWT: its header is not JSON")]
+    [InlineData("decode", "YWJj.e30.c", "tokenclients: not a JWT: the header part is not JSON")]
+    [InlineData("decode", "e30.&&.c", "tokenclients: not a JWT: the claims part is not base64url")]
     [InlineData("token", null, "tokenclients: Required argument missing for command: 'token'.")]
     public async Task Usage_errors_are_one_line_on_stderr(string command, string? argument, string expected)
     {
