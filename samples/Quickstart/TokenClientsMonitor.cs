@@ -6,13 +6,14 @@ namespace Quickstart;
 
 /// <summary>
 /// Listens to what TokenClients publishes under the name <c>TokenClients</c> (the same data an OpenTelemetry exporter
-/// would collect): the <c>tokenclients.token.acquisitions</c> counter and the <c>TokenClients.TokenRequest</c> activities.
+/// would collect): the <c>tokenclients.token.requests</c> counter and the <c>TokenClients.TokenRequest</c> activities.
 /// </summary>
 internal sealed class TokenClientsMonitor : IDisposable
 {
     private const string SourceName = "TokenClients";
     private const string ProviderTag = "tokenclients.provider";
-    private readonly ConcurrentDictionary<string, int> _acquisitions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _tokenRequests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _newTokenSets = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Provider, string Grant)> _requests = new();
     private readonly MeterListener _meters = new();
     private readonly ActivityListener _activities;
@@ -21,7 +22,7 @@ internal sealed class TokenClientsMonitor : IDisposable
     {
         _meters.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SourceName && instrument.Name == "tokenclients.token.acquisitions")
+            if (instrument.Meter.Name == SourceName && instrument.Name == "tokenclients.token.requests")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -30,15 +31,18 @@ internal sealed class TokenClientsMonitor : IDisposable
         {
             string? provider = null;
             var success = false;
+            var newTokenSet = false;
             foreach (var (key, tagValue) in tags)
             {
                 provider = key == ProviderTag ? tagValue as string : provider;
                 success |= key == "tokenclients.outcome" && tagValue as string == "success";
+                newTokenSet |= key == "tokenclients.grant" && tagValue as string == "request";
             }
 
             if (provider is not null && success)
             {
-                _acquisitions.AddOrUpdate(provider, (int)value, (_, count) => count + (int)value);
+                _tokenRequests.AddOrUpdate(provider, (int)value, (_, count) => count + (int)value);
+                _newTokenSets.TryAdd(provider, newTokenSet);
             }
         });
         _meters.Start();
@@ -58,8 +62,12 @@ internal sealed class TokenClientsMonitor : IDisposable
         ActivitySource.AddActivityListener(_activities);
     }
 
-    /// <summary>How many times the provider obtained a token (from its token endpoint or its token store).</summary>
-    public int Acquisitions(string providerName) => _acquisitions.GetValueOrDefault(providerName);
+    /// <summary>
+    /// How many times the provider renewed its token: its successful token requests, less the first when that one got
+    /// the first token set (a connected user's first token set comes from the sign-in, not from a token request).
+    /// </summary>
+    public int Refreshes(string providerName) =>
+        Math.Max(0, _tokenRequests.GetValueOrDefault(providerName) - (_newTokenSets.GetValueOrDefault(providerName) ? 1 : 0));
 
     /// <summary>
     /// The provider's token requests by kind (<c>request</c>: a new token set; <c>refresh_token</c>), with those of the

@@ -113,7 +113,7 @@ internal abstract class VendorDemo(string title, string sectionName, string prov
             Emulator is null ? monitor.DescribeTokenRequests(ProviderName) : DescribeJournal(Emulator.Journal),
             answers.Count(answer => answer.Ok),
             answers.Count,
-            Math.Max(0, monitor.Acquisitions(ProviderName) - 1),
+            monitor.Refreshes(ProviderName),
             answers.LastOrDefault(answer => answer.Subject is not null)?.Subject,
             TimeProvider.System.GetElapsedTime(started),
             error,

@@ -63,10 +63,12 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
                     StartBackgroundRefresh(entry, context);
                 }
 
+                TokenClientsDiagnostics.RecordCacheHit(Name);
                 return new ValueTask<AccessToken>(current.Token);
             }
         }
 
+        TokenClientsDiagnostics.RecordCacheMiss(Name);
         return new ValueTask<AccessToken>(AcquireAsync(context, cancellationToken));
     }
 
@@ -139,6 +141,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         if (refreshAhead)
         {
             // The caller that noticed the refresh window must not pay for the refresh.
+            TokenClientsDiagnostics.RecordRefreshAhead(Name);
             _ = Task.Run(() => RunFetchAsync(entry, context, previous, completion));
         }
         else
@@ -151,7 +154,6 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
 
     private async Task RunFetchAsync(Entry entry, TokenContext context, Cached? previous, TaskCompletionSource<Cached> completion)
     {
-        var started = _time.GetTimestamp();
         try
         {
             var tokens = await FetchAsync(entry, context, _shutdown.Token).ConfigureAwait(false);
@@ -177,7 +179,6 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             }
 
             Log.TokenAcquired(_logger, Name, tokens.ExpiresAt);
-            TokenClientsDiagnostics.RecordAcquisition(Name, "success", _time.GetElapsedTime(started));
             completion.SetResult(cached);
         }
         catch (Exception exception)
@@ -198,7 +199,6 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
                 entry.InFlight = null;
             }
 
-            TokenClientsDiagnostics.RecordAcquisition(Name, "failure", _time.GetElapsedTime(started));
             completion.SetException(Wrap(exception));
 
             // Every waiter may have cancelled: observe the failure so it never surfaces as unobserved.
@@ -242,8 +242,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         {
             try
             {
-                using var activity = TokenClientsDiagnostics.StartTokenRequest(Name, "refresh_token");
-                var refreshed = await _client.RefreshTokenAsync(refreshToken, context, cancellationToken).ConfigureAwait(false);
+                var refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => _client.RefreshTokenAsync(refreshToken, context, cancellationToken)).ConfigureAwait(false);
                 return refreshed.WithRefreshTokenFrom(previous);
             }
             catch (TokenRequestException exception) when (exception.IsGrantRejected)
@@ -253,10 +252,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             }
         }
 
-        using (TokenClientsDiagnostics.StartTokenRequest(Name, "request"))
-        {
-            return await _client.RequestTokenAsync(context, cancellationToken).ConfigureAwait(false);
-        }
+        return await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "request", _time, () => _client.RequestTokenAsync(context, cancellationToken)).ConfigureAwait(false);
     }
 
     private Task<TokenSet> FetchForSubjectAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
@@ -304,8 +300,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         TokenSet refreshed;
         try
         {
-            using var activity = TokenClientsDiagnostics.StartTokenRequest(Name, "refresh_token");
-            refreshed = (await _client.RefreshTokenAsync(refreshToken, context, cancellationToken).ConfigureAwait(false)).WithRefreshTokenFrom(stored);
+            refreshed = (await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => _client.RefreshTokenAsync(refreshToken, context, cancellationToken)).ConfigureAwait(false)).WithRefreshTokenFrom(stored);
         }
         catch (TokenRequestException exception) when (exception.IsGrantRejected)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TokenClients;
 using TokenClients.Caching;
 using TokenClients.DependencyInjection;
+using TokenClients.Diagnostics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -37,6 +38,7 @@ public static class TokenProviderServiceCollectionExtensions
             // Token endpoints see few calls: judge the circuit on a handful of them.
             options.CircuitBreaker.MinimumThroughput = 8;
         });
+        httpClient.AddHttpMessageHandler(services => new TokenEndpointAttemptHandler(services.GetRequiredService<TokenProviderRegistry>().KindOf(name)));
 
         var registry = TokenProviderRegistry.From(services);
         if (!registry.TryAdd(name, resilience))

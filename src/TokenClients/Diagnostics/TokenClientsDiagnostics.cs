@@ -1,43 +1,129 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using static TokenClients.TokenClientsTelemetry;
 
 namespace TokenClients.Diagnostics;
 
-/// <summary>The <see cref="ActivitySource"/> and <see cref="Meter"/> named <c>TokenClients</c>. Tags never carry a secret.</summary>
+/// <summary>
+/// The <see cref="ActivitySource"/> and <see cref="Meter"/> named <c>TokenClients</c>; the names of spans, instruments
+/// and tags are documented on <see cref="TokenClientsTelemetry"/>. Tags never carry a secret.
+/// </summary>
 internal static class TokenClientsDiagnostics
 {
-    /// <summary>The name of the activity source and of the meter.</summary>
-    public const string Name = "TokenClients";
-
     public static readonly ActivitySource ActivitySource = new(Name);
 
     private static readonly Meter Meter = new(Name);
 
-    private static readonly Counter<long> Acquisitions = Meter.CreateCounter<long>(
-        "tokenclients.token.acquisitions", unit: "{acquisition}", description: "Token acquisitions by provider and outcome.");
+    private static readonly Counter<long> TokenRequests = Meter.CreateCounter<long>(
+        TokenRequestsInstrument, unit: "{request}", description: "Token endpoint requests by provider, grant and outcome.");
 
-    private static readonly Histogram<double> AcquisitionDuration = Meter.CreateHistogram<double>(
-        "tokenclients.token.acquisition.duration", unit: "s", description: "Time to obtain a token from the token endpoint.");
+    private static readonly Histogram<double> TokenRequestDuration = Meter.CreateHistogram<double>(
+        TokenRequestDurationInstrument, unit: "s", description: "Duration of token endpoint requests, retries included.");
+
+    private static readonly Counter<long> CacheHits = Meter.CreateCounter<long>(
+        CacheHitsInstrument, unit: "{hit}", description: "Tokens served from the cache.");
+
+    private static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>(
+        CacheMissesInstrument, unit: "{miss}", description: "Token reads that waited for the token endpoint.");
+
+    private static readonly Counter<long> RefreshesAhead = Meter.CreateCounter<long>(
+        RefreshAheadInstrument, unit: "{refresh}", description: "Background refreshes started ahead of expiry.");
 
     private static readonly Counter<long> UnauthorizedRetries = Meter.CreateCounter<long>(
-        "tokenclients.handler.unauthorized_retries", unit: "{retry}", description: "Requests resent with a new token after a 401.");
+        UnauthorizedRetriesInstrument, unit: "{retry}", description: "API requests resent with a new token after a 401.");
 
-    public static Activity? StartTokenRequest(string provider, string grant)
+    /// <summary>
+    /// Runs one token endpoint request inside a span and records its count and duration with the outcome.
+    /// The span is current while <paramref name="send"/> runs, so the token endpoint's HttpClient can count attempts on it.
+    /// </summary>
+    public static async Task<TokenSet> TraceTokenRequestAsync(string provider, string grant, TimeProvider time, Func<Task<TokenSet>> send)
     {
-        var activity = ActivitySource.StartActivity("TokenClients.TokenRequest", ActivityKind.Internal);
-        activity?.SetTag("tokenclients.provider", provider);
-        activity?.SetTag("tokenclients.grant", grant);
-        return activity;
+        var started = time.GetTimestamp();
+        using var activity = ActivitySource.StartActivity(TokenRequestActivity, ActivityKind.Internal);
+        activity?.SetTag(ProviderTag, provider);
+        activity?.SetTag(GrantTag, grant);
+        try
+        {
+            var tokens = await send().ConfigureAwait(false);
+            Complete(activity, provider, grant, "success", time.GetElapsedTime(started), null);
+            return tokens;
+        }
+        catch (Exception exception)
+        {
+            Complete(activity, provider, grant, OutcomeOf(exception), time.GetElapsedTime(started), exception);
+            throw;
+        }
     }
 
-    public static void RecordAcquisition(string provider, string outcome, TimeSpan duration)
+    /// <summary>Counts one HTTP attempt of the current token request's span and names its client kind.</summary>
+    public static void RecordAttempt(string? kind)
     {
-        var providerTag = new KeyValuePair<string, object?>("tokenclients.provider", provider);
-        var outcomeTag = new KeyValuePair<string, object?>("tokenclients.outcome", outcome);
-        Acquisitions.Add(1, providerTag, outcomeTag);
-        AcquisitionDuration.Record(duration.TotalSeconds, providerTag, outcomeTag);
+        for (var activity = Activity.Current; activity is not null; activity = activity.Parent)
+        {
+            if (ReferenceEquals(activity.Source, ActivitySource) && activity.OperationName == TokenRequestActivity)
+            {
+                activity.SetTag(AttemptsTag, (activity.GetTagItem(AttemptsTag) as int? ?? 0) + 1);
+                if (kind is not null)
+                {
+                    activity.SetTag(KindTag, kind);
+                }
+
+                return;
+            }
+        }
     }
+
+    public static void RecordCacheHit(string provider)
+    {
+        if (CacheHits.Enabled)
+        {
+            CacheHits.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
+        }
+    }
+
+    public static void RecordCacheMiss(string provider)
+    {
+        if (CacheMisses.Enabled)
+        {
+            CacheMisses.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
+        }
+    }
+
+    public static void RecordRefreshAhead(string provider) =>
+        RefreshesAhead.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
 
     public static void RecordUnauthorizedRetry(string provider) =>
-        UnauthorizedRetries.Add(1, new KeyValuePair<string, object?>("tokenclients.provider", provider));
+        UnauthorizedRetries.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
+
+    internal static string OutcomeOf(Exception exception) => exception switch
+    {
+        InteractionRequiredException => "interaction_required",
+        OperationCanceledException => "cancelled",
+        TokenRequestException { Error: not null } => "rejected",
+        TokenRequestException { StatusCode: { } status } when (int)status is >= 400 and < 500 => "rejected",
+        _ => "error",
+    };
+
+    private static void Complete(Activity? activity, string provider, string grant, string outcome, TimeSpan duration, Exception? exception)
+    {
+        var providerTag = new KeyValuePair<string, object?>(ProviderTag, provider);
+        var grantTag = new KeyValuePair<string, object?>(GrantTag, grant);
+        var outcomeTag = new KeyValuePair<string, object?>(OutcomeTag, outcome);
+        TokenRequests.Add(1, providerTag, grantTag, outcomeTag);
+        TokenRequestDuration.Record(duration.TotalSeconds, providerTag, grantTag, outcomeTag);
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(OutcomeTag, outcome);
+        if (exception is not null)
+        {
+            // The exception's type and the OAuth error code only: messages quote the server and stay out of traces.
+            activity.SetTag("error.type", exception.GetType().FullName);
+            var error = (exception as TokenRequestException)?.Error;
+            activity.SetTag(ErrorTag, error);
+            activity.SetStatus(ActivityStatusCode.Error, error ?? outcome);
+        }
+    }
 }

@@ -1,0 +1,155 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace TokenClients.Cli;
+
+/// <summary>The three commands. Each writes its result to standard output; problems become one line on standard error.</summary>
+internal static class Commands
+{
+    private const string HttpClientName = "tokenclients";
+
+    /// <summary>Runs a command: its exit code, or 1 with one line on standard error when it fails.</summary>
+    public static async Task<int> RunAsync(Func<TextWriter, Task<int>> command)
+    {
+        try
+        {
+            return await command(Console.Out).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await Console.Error.WriteLineAsync("tokenclients: " + OneLine(exception)).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    public static async Task<int> TokenAsync(TextWriter output, string name, string configPath, bool show, string? scope, CancellationToken cancellationToken)
+    {
+        var providers = ConfiguredProviders.Load(configPath, name);
+        await using var disposeProviders = providers.ConfigureAwait(false);
+        var client = providers.Services.GetRequiredKeyedService<ITokenClient>(name);
+        if (client.RequiresInteraction)
+        {
+            throw new CliException($"token provider '{name}' holds tokens of users who sign in through the application (authorization code); the command line cannot obtain one");
+        }
+
+        var tokens = await client.RequestTokenAsync(new TokenContext(scope: scope), cancellationToken).ConfigureAwait(false);
+        var now = TimeProvider.System.GetUtcNow();
+        var kind = providers.KindOf(name);
+        await output.WriteLineAsync($"provider  {name}{(kind is null ? string.Empty : $" ({kind})")}").ConfigureAwait(false);
+        await output.WriteLineAsync($"token     {(show ? tokens.AccessToken : Mask(tokens.AccessToken))}").ConfigureAwait(false);
+        await output.WriteLineAsync($"type      {tokens.TokenType}").ConfigureAwait(false);
+        await output.WriteLineAsync($"expires   {Describe(tokens.ExpiresAt, now)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"scope     {tokens.Scope ?? ScopeClaim(tokens.AccessToken) ?? "(not stated)"}").ConfigureAwait(false);
+        await output.WriteLineAsync($"refresh   {(tokens.RefreshToken is null ? "none" : "issued (never printed)")}").ConfigureAwait(false);
+        return 0;
+    }
+
+    public static async Task<int> DecodeAsync(TextWriter output, string jwt, CancellationToken cancellationToken)
+    {
+        if (jwt == "-")
+        {
+            jwt = await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var (header, claims) = Jwt.Decode(jwt);
+        using (header)
+        using (claims)
+        {
+            await output.WriteLineAsync("header").ConfigureAwait(false);
+            await output.WriteLineAsync(Jwt.Indented(header)).ConfigureAwait(false);
+            await output.WriteLineAsync("claims").ConfigureAwait(false);
+            await output.WriteLineAsync(Jwt.Indented(claims)).ConfigureAwait(false);
+            var now = TimeProvider.System.GetUtcNow();
+            foreach (var claim in Jwt.TimeClaims)
+            {
+                if (Jwt.TryReadTime(claims, claim, out var time))
+                {
+                    await output.WriteLineAsync($"{claim,-4} {Describe(time, now)}").ConfigureAwait(false);
+                }
+            }
+
+            await output.WriteLineAsync("The signature was not checked.").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> CallAsync(TextWriter output, string name, string address, string configPath, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new CliException("the URL must be an absolute http or https URL");
+        }
+
+        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        {
+            throw new CliException("a token travels only over https (plain http is allowed for loopback addresses)");
+        }
+
+        var providers = ConfiguredProviders.Load(configPath, name, services =>
+            services.AddHttpClient(HttpClientName).AddTokenHandler(name, handler => handler.AllowedOrigins.Add(url)));
+        await using var disposeProviders = providers.ConfigureAwait(false);
+        var http = providers.Services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+        using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"{(int)response.StatusCode} {response.ReasonPhrase}").ConfigureAwait(false);
+        await output.WriteLineAsync(body).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? 0 : 1;
+    }
+
+    /// <summary>Enough of a token to tell two apart, never enough to use one.</summary>
+    internal static string Mask(string token) =>
+        token.Length >= 24
+            ? $"{token[..6]}… ({token.Length} characters; --show prints it)"
+            : $"… ({token.Length} characters; --show prints it)";
+
+    internal static string Describe(DateTimeOffset time, DateTimeOffset now)
+    {
+        var delta = time - now;
+        var text = time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return delta >= TimeSpan.Zero ? $"{text} (in {Span(delta)})" : $"{text} (expired {Span(-delta)} ago)";
+    }
+
+    internal static string OneLine(Exception exception)
+    {
+        var text = exception switch
+        {
+            AggregateException aggregate => string.Join(" ", aggregate.InnerExceptions.Select(OneLine)),
+            OptionsValidationException validation => string.Join(" ", validation.Failures),
+            CliException or TokenRequestException or HttpRequestException or OperationCanceledException => exception.Message,
+            _ => $"{exception.GetType().Name}: {exception.Message}",
+        };
+        return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    private static string? ScopeClaim(string accessToken)
+    {
+        try
+        {
+            var (header, claims) = Jwt.Decode(accessToken);
+            using (header)
+            using (claims)
+            {
+                return claims.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && (claims.RootElement.TryGetProperty("scope", out var scope) || claims.RootElement.TryGetProperty("scp", out scope))
+                    && scope.ValueKind == System.Text.Json.JsonValueKind.String
+                    ? scope.GetString()
+                    : null;
+            }
+        }
+        catch (CliException)
+        {
+            // An opaque token: nothing to read.
+            return null;
+        }
+    }
+
+    private static string Span(TimeSpan span) => span switch
+    {
+        { TotalDays: >= 1 } => $"{(int)span.TotalDays}d {span.Hours}h",
+        { TotalHours: >= 1 } => $"{span.Hours}h {span.Minutes}m",
+        { TotalMinutes: >= 1 } => $"{span.Minutes}m {span.Seconds}s",
+        _ => $"{span.Seconds}s",
+    };
+}

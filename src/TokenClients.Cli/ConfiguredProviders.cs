@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace TokenClients.Cli;
+
+/// <summary>The providers of one configuration file (and the environment), registered and validated as a host would.</summary>
+internal sealed class ConfiguredProviders : IAsyncDisposable
+{
+    private const string SectionName = "TokenProviders";
+
+    private readonly ServiceProvider _services;
+    private readonly IConfigurationSection _section;
+
+    private ConfiguredProviders(ServiceProvider services, IConfigurationSection section)
+    {
+        _services = services;
+        _section = section;
+    }
+
+    public IServiceProvider Services => _services;
+
+    /// <summary>Reads <paramref name="configPath"/> and the environment, registers every provider and checks <paramref name="name"/> exists.</summary>
+    /// <exception cref="CliException">The file is missing or unreadable, or the provider is not configured.</exception>
+    /// <exception cref="OptionsValidationException">The configuration fails validation.</exception>
+    public static ConfiguredProviders Load(string configPath, string name, Action<IServiceCollection>? configure = null)
+    {
+        var path = Path.GetFullPath(configPath);
+        if (!File.Exists(path))
+        {
+            throw new CliException($"the configuration file '{configPath}' does not exist");
+        }
+
+        IConfiguration configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder()
+                .AddJsonFile(path, optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables()
+                .Build();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new CliException($"'{configPath}' is not valid JSON: {exception.InnerException?.Message ?? exception.Message}", exception);
+        }
+
+        var section = configuration.GetSection(SectionName);
+        if (!section.GetChildren().Any())
+        {
+            throw new CliException($"'{configPath}' has no {SectionName} section");
+        }
+
+        var services = new ServiceCollection();
+        try
+        {
+            services.AddTokenProviders(section);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new CliException(exception.Message, exception);
+        }
+
+        if (!services.Any(d => d.IsKeyedService && d.ServiceType == typeof(ITokenProvider) && Equals(d.ServiceKey, name)))
+        {
+            throw new CliException($"'{configPath}' configures no token provider named '{name}'; it has {string.Join(", ", section.GetChildren().Select(c => c.Key))}");
+        }
+
+        configure?.Invoke(services);
+        var provider = services.BuildServiceProvider();
+        var providers = new ConfiguredProviders(provider, section);
+        try
+        {
+            provider.GetService<IStartupValidator>()?.Validate();
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+
+        return providers;
+    }
+
+    /// <summary>Gets the value of <c>Kind</c> of a configured entry, or <see langword="null"/> for a provider a vendor adapter added.</summary>
+    public string? KindOf(string name) => _section.GetSection(name)["Kind"];
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}

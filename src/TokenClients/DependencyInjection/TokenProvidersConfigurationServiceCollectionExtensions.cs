@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+using TokenClients;
+using TokenClients.DependencyInjection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers token providers described by configuration.</summary>
+public static class TokenProvidersConfigurationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one token provider per child of <paramref name="configuration"/> (usually the <c>TokenProviders</c>
+    /// section), named by the child's key. Each entry has a <c>Kind</c> (<c>Mluvii</c>, <c>MoodHood</c>, <c>Telmai</c>,
+    /// <c>Oli</c>, <c>JustLogin</c>, <c>ClientCredentials</c>, <c>Password</c>, <c>AuthorizationCode</c> or
+    /// <c>Custom</c>), the settings of that kind's options (<c>ClientId</c>, <c>ClientSecret</c>, …), and optionally a
+    /// <c>Cache</c> subsection of <see cref="TokenProviderOptions"/>. The provider is registered through the kind's
+    /// <c>Use…</c> method, exactly as one registered in code.
+    /// </summary>
+    /// <remarks>
+    /// Settings are read when the options are first built, which a host does on start: secrets may come from any
+    /// configuration source (user secrets, environment variables such as <c>TokenProviders__oli__Password</c>).
+    /// A bad value or an unknown key fails start-up with an <see cref="Options.OptionsValidationException"/> whose
+    /// message names the full key (<c>TokenProviders:oli:Cache:ClockSkew must be a time span such as 00:05:00.</c>);
+    /// no message quotes a value.
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section whose children are the providers.</param>
+    /// <param name="configure">Configures each provider further in code (a primary handler, resilience, …); optional.</param>
+    /// <returns>The service collection.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// An entry has no <c>Kind</c> or an unknown one (the message lists every such entry), or a provider name is taken.
+    /// </exception>
+    public static IServiceCollection AddTokenProviders(this IServiceCollection services, IConfiguration configuration, Action<ITokenProviderBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var entries = new List<(IConfigurationSection Entry, TokenProvidersConfiguration.ProviderKind Kind)>();
+        var errors = new List<string>();
+        foreach (var entry in configuration.GetChildren())
+        {
+            var kindName = entry[TokenProvidersConfiguration.KindKey];
+            if (string.IsNullOrWhiteSpace(kindName))
+            {
+                errors.Add($"{entry.Path}: {TokenProvidersConfiguration.KindKey} is missing; set it to one of {TokenProvidersConfiguration.KindList}.");
+            }
+            else if (TokenProvidersConfiguration.FindKind(kindName) is { } kind)
+            {
+                entries.Add((entry, kind));
+            }
+            else
+            {
+                errors.Add($"{entry.Path}: {TokenProvidersConfiguration.KindKey} '{kindName}' is not one of {TokenProvidersConfiguration.KindList}.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
+        }
+
+        foreach (var (entry, kind) in entries)
+        {
+            services.AddTokenProvider(entry.Key, builder =>
+            {
+                kind.Apply(builder, entry);
+                builder.ConfigureProvider(options => TokenProvidersConfiguration.BindCache(entry, builder.Name, options));
+                configure?.Invoke(builder);
+            });
+        }
+
+        return services;
+    }
+}
