@@ -11,6 +11,8 @@ public class HandlerBenchmarks
     private HttpMessageInvoker _baseline = null!;
     private HttpMessageInvoker _limit = null!;
     private HttpMessageInvoker _token = null!;
+    private ServiceProvider _sharedServices = null!;
+    private HttpMessageInvoker _tokenShared = null!;
     private ITokenProvider _provider = null!;
     private TokenContext[] _subjects = null!;
     private TokenContext _scoped = null!;
@@ -27,6 +29,9 @@ public class HandlerBenchmarks
         _limit = Pipelines.Invoker(_services, "limit");
         _token = Pipelines.Invoker(_services, "token");
         _provider = _services.GetRequiredKeyedService<ITokenProvider>("bench");
+        (_sharedServices, _) = Pipelines.Build(TokenLength, TimeSpan.FromHours(1), TimeSpan.Zero, new CountingDistributedCache());
+        _tokenShared = Pipelines.Invoker(_sharedServices, "token");
+        _tokenShared.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri), CancellationToken.None).GetAwaiter().GetResult();
         _subjects = [.. Enumerable.Range(0, 1000).Select(i => TokenContext.ForSubject($"user-{i}"))];
         _scoped = new TokenContext(scope: "orders.read");
         foreach (var context in _subjects.Append(_scoped).Append(TokenContext.Default))
@@ -36,7 +41,11 @@ public class HandlerBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    public void Cleanup()
+    {
+        _services.Dispose();
+        _sharedServices.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public Task<HttpResponseMessage> Baseline() => _baseline.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri), CancellationToken.None);
@@ -73,6 +82,10 @@ public class HandlerBenchmarks
     [Benchmark]
     public Task<HttpResponseMessage> TokenHandlerPerRequestScope() =>
         _token.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri).WithTokenContext(_scoped), CancellationToken.None);
+
+    /// <summary>The warm handler of an application that also shares tokens through a distributed (L2) cache.</summary>
+    [Benchmark]
+    public Task<HttpResponseMessage> TokenHandlerWarmWithSharedCache() => _tokenShared.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri), CancellationToken.None);
 
     [Benchmark]
     public ValueTask<AccessToken> ProviderWarm() => _provider.GetTokenAsync();

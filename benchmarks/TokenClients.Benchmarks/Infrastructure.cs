@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Http;
 using TokenClients;
 
@@ -50,15 +54,57 @@ internal sealed class BenchTokenClient(int tokenLength, TimeSpan lifetime, TimeS
         throw new NotSupportedException();
 }
 
+/// <summary>An in-memory distributed cache that counts every call made to it.</summary>
+internal sealed class CountingDistributedCache : IDistributedCache
+{
+    private readonly MemoryDistributedCache _inner = new(Options.Create(new MemoryDistributedCacheOptions()));
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public byte[]? Get(string key) => Count(_inner.Get(key));
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Count(_inner.GetAsync(key, token));
+
+    public void Refresh(string key) => _inner.Refresh(Count(key));
+
+    public Task RefreshAsync(string key, CancellationToken token = default) => Count(_inner.RefreshAsync(key, token));
+
+    public void Remove(string key) => _inner.Remove(Count(key));
+
+    public Task RemoveAsync(string key, CancellationToken token = default) => Count(_inner.RemoveAsync(key, token));
+
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => _inner.Set(Count(key), value, options);
+
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
+        Count(_inner.SetAsync(key, value, options, token));
+
+    private T Count<T>(T value)
+    {
+        Interlocked.Increment(ref _calls);
+        return value;
+    }
+}
+
 internal static class Pipelines
 {
     public static readonly Uri ApiUri = new("https://api.example/items");
 
     /// <summary>Builds the services: clients "baseline", "limit" and "token", all ending in <see cref="OkHandler"/>.</summary>
-    public static (ServiceProvider Services, BenchTokenClient Client) Build(int tokenLength, TimeSpan lifetime, TimeSpan latency)
+    public static (ServiceProvider Services, BenchTokenClient Client) Build(int tokenLength, TimeSpan lifetime, TimeSpan latency, CountingDistributedCache? sharedCache = null, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
-        var client = new BenchTokenClient(tokenLength, lifetime, latency, TimeProvider.System);
+        time ??= TimeProvider.System;
+        services.AddSingleton(time);
+        if (sharedCache is not null)
+        {
+            // The shared (L2) cache of a fleet: consulted only when the in-process cache has no usable token.
+            services.AddSingleton<IDistributedCache>(sharedCache);
+            services.AddDataProtection().UseEphemeralDataProtectionProvider();
+            services.AddTokenClientsDistributedCache();
+        }
+
+        var client = new BenchTokenClient(tokenLength, lifetime, latency, time);
         services.AddTokenProvider("bench", p => p.UseTokenClient("Bench", (_, _) => client));
         services.AddHttpClient("baseline").ConfigurePrimaryHttpMessageHandler(() => new OkHandler());
         var header = new AuthenticationHeaderValue("Bearer", new string('x', tokenLength));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace TokenClients.Benchmarks;
 
@@ -13,6 +14,7 @@ internal static class Scenarios
         await RenewalUnderLoadAsync(TimeSpan.FromSeconds(3), "3 s tokens", quiet);
         await LifetimeAsync(3600);
         await LifetimeAsync(30);
+        await SharedCacheOnHitsAsync();
     }
 
     private static async Task ColdStampedeAsync()
@@ -77,21 +79,46 @@ internal static class Scenarios
         }
     }
 
+    /// <summary>Ten simulated lifetimes of calls every 10 ms (a fake clock): how many token requests per lifetime.</summary>
     private static async Task LifetimeAsync(int expiresIn)
     {
-        var (services, client) = Pipelines.Build(43, TimeSpan.FromSeconds(expiresIn), TimeSpan.Zero);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var (services, client) = Pipelines.Build(43, TimeSpan.FromSeconds(expiresIn), TimeSpan.Zero, time: time);
         using (services)
         {
             var provider = services.GetRequiredKeyedService<ITokenProvider>("bench");
-            var time = Stopwatch.StartNew();
-            var calls = 0;
-            while (time.Elapsed < TimeSpan.FromSeconds(2))
+            var step = TimeSpan.FromMilliseconds(10);
+            var calls = 0L;
+            for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(expiresIn * 10); elapsed += step)
             {
                 await provider.GetTokenAsync();
                 calls++;
+                time.Advance(step);
+                if (calls % 1000 == 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System); // lets a background refresh finish
+                }
             }
 
-            Console.WriteLine($"Lifetime expires_in={expiresIn}: {calls} calls in 2 s -> token requests {client.Requests} (one per lifetime, never one per request)");
+            Console.WriteLine($"Lifetime expires_in={expiresIn}: {calls} calls over 10 lifetimes (simulated clock) -> token requests {client.Requests}, {client.Requests / 10.0:F1} per lifetime (never one per request)");
+        }
+    }
+
+    private static async Task SharedCacheOnHitsAsync()
+    {
+        var shared = new CountingDistributedCache();
+        var (services, client) = Pipelines.Build(43, TimeSpan.FromHours(1), TimeSpan.Zero, shared);
+        using (services)
+        {
+            using var invoker = Pipelines.Invoker(services, "token");
+            (await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri), CancellationToken.None)).Dispose();
+            var afterFirst = shared.Calls;
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                (await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pipelines.ApiUri), CancellationToken.None)).Dispose();
+            }
+
+            Console.WriteLine($"Shared (L2) cache registered: first request -> {afterFirst} shared-cache calls, token requests {client.Requests}; then 1000000 warm requests -> {shared.Calls - afterFirst} shared-cache calls");
         }
     }
 }

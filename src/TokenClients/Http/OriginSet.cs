@@ -4,11 +4,13 @@ namespace TokenClients;
 internal sealed class OriginSet
 {
     private readonly Uri[]? _origins;
+    private readonly string[]? _prefixes;
 
     /// <param name="origins">The allowed origins; <see langword="null"/> allows every origin, empty allows none.</param>
     public OriginSet(IEnumerable<Uri>? origins)
     {
         _origins = origins is null ? null : [.. origins.Where(o => o.IsAbsoluteUri).DistinctBy(o => o.GetLeftPart(UriPartial.Authority), StringComparer.OrdinalIgnoreCase)];
+        _prefixes = _origins?.Select(o => o.GetLeftPart(UriPartial.Authority) + "/").ToArray();
     }
 
     public bool Allows(Uri? uri)
@@ -21,6 +23,16 @@ internal sealed class OriginSet
         if (uri is null || !uri.IsAbsoluteUri)
         {
             return false;
+        }
+
+        // Fast path: a URI written as "scheme://host[:port]/…" of an origin has that origin (an authority ends at the
+        // first '/'); anything else, other casing or an explicit default port included, takes the exact comparison.
+        foreach (var prefix in _prefixes!)
+        {
+            if (uri.OriginalString.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
         }
 
         foreach (var origin in _origins)
