@@ -30,10 +30,14 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     private volatile Entry? _defaultEntry;
 
     // On the system clock a cache hit reads Environment.TickCount64 (about 5 ns) instead of the wall clock (about 25 ns),
-    // anchored to UTC here and again at every fetch. The coarse tick lags by a few milliseconds at most: tokens stop
-    // being served ClockSkew before expiry. A fake clock (tests) is read exactly, always.
+    // anchored to UTC at every fetch and whenever a second of ticks has passed since the last anchor. The tick is coarse
+    // (a few milliseconds) and stands still while the machine sleeps, so a hit may misjudge the time by up to a second
+    // after a suspend: tokens stop being served ClockSkew before expiry, and a 401 replaces a token anyway.
+    // A fake clock (tests) is read exactly, always.
+    private const long ReanchorAfterMilliseconds = 1000;
     private readonly bool _coarseClock;
     private long _tickOffset;
+    private long _anchorTick;
 
     public TokenProvider(string name, ITokenClient client, TokenProviderOptions options, TimeProvider time, ILogger logger, ITokenStore? store, DistributedTokenCoordinator? shared = null)
     {
@@ -81,15 +85,29 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     }
 
     /// <summary>Now, in UTC ticks, as read on the cache-hit path.</summary>
-    private long HitClockTicks() => _coarseClock
-        ? (Environment.TickCount64 * TimeSpan.TicksPerMillisecond) + Volatile.Read(ref _tickOffset)
-        : _time.GetUtcNow().UtcTicks;
+    private long HitClockTicks()
+    {
+        if (!_coarseClock)
+        {
+            return _time.GetUtcNow().UtcTicks;
+        }
+
+        var tick = Environment.TickCount64;
+        if (tick - Volatile.Read(ref _anchorTick) >= ReanchorAfterMilliseconds)
+        {
+            Reanchor();
+        }
+
+        return (tick * TimeSpan.TicksPerMillisecond) + Volatile.Read(ref _tickOffset);
+    }
 
     private void Reanchor()
     {
         if (_coarseClock)
         {
-            Volatile.Write(ref _tickOffset, _time.GetUtcNow().UtcTicks - (Environment.TickCount64 * TimeSpan.TicksPerMillisecond));
+            var tick = Environment.TickCount64;
+            Volatile.Write(ref _tickOffset, _time.GetUtcNow().UtcTicks - (tick * TimeSpan.TicksPerMillisecond));
+            Volatile.Write(ref _anchorTick, tick);
         }
     }
 
@@ -97,7 +115,9 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     {
         ArgumentNullException.ThrowIfNull(token);
         context ??= TokenContext.Default;
-        if (_entries.TryGetValue(context, out var entry))
+        // The same lookup as GetTokenAsync: the entry that served the token is the one that drops it.
+        var entry = (ReferenceEquals(context, TokenContext.Default) ? _defaultEntry : null) ?? _entries.GetValueOrDefault(context);
+        if (entry is not null)
         {
             lock (entry)
             {
@@ -163,7 +183,11 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         {
             // The caller that noticed the refresh window must not pay for the refresh.
             TokenClientsDiagnostics.RecordRefreshAhead(Name);
-            _ = Task.Run(() => RunFetchAsync(entry, context, previous, completion));
+            // Nor carry its execution context: the refresh's span is not a child of whichever request noticed the window.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(() => RunFetchAsync(entry, context, previous, completion));
+            }
         }
         else
         {

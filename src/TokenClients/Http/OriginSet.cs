@@ -9,8 +9,8 @@ internal sealed class OriginSet
     /// <param name="origins">The allowed origins; <see langword="null"/> allows every origin, empty allows none.</param>
     public OriginSet(IEnumerable<Uri>? origins)
     {
-        _origins = origins is null ? null : [.. origins.Where(o => o.IsAbsoluteUri).DistinctBy(o => o.GetLeftPart(UriPartial.Authority), StringComparer.OrdinalIgnoreCase)];
-        _prefixes = _origins?.Select(o => o.GetLeftPart(UriPartial.Authority) + "/").ToArray();
+        _origins = origins is null ? null : [.. origins.Where(o => o.IsAbsoluteUri).DistinctBy(o => o.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped), StringComparer.OrdinalIgnoreCase)];
+        _prefixes = _origins?.Select(o => o.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) + "/").ToArray();
     }
 
     public bool Allows(Uri? uri)
@@ -48,5 +48,5 @@ internal sealed class OriginSet
         return false;
     }
 
-    public static string Describe(Uri? uri) => uri is { IsAbsoluteUri: true } ? uri.GetLeftPart(UriPartial.Authority) : "(no address)";
+    public static string Describe(Uri? uri) => uri is { IsAbsoluteUri: true } ? uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) : "(no address)";
 }

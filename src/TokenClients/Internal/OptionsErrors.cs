@@ -54,7 +54,7 @@ internal sealed class OptionsErrors(string providerName)
         }
         else if (!IsSecure(endpoint))
         {
-            Add($"Token provider '{providerName}': {setting} must use https (plain http is allowed only for loopback addresses), but is '{endpoint.GetLeftPart(UriPartial.Authority)}'.");
+            Add($"Token provider '{providerName}': {setting} must use https (plain http is allowed only for loopback addresses), but is '{endpoint.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped)}'.");
         }
     }
 

@@ -24,6 +24,14 @@ public sealed class OriginSetTests
     public void Requests_to_any_other_origin_do_not(string url) => Assert.False(_origins.Allows(new Uri(url)));
 
     [Fact]
+    public void Description_of_an_address_leaves_out_its_user_information()
+    {
+        var description = OriginSet.Describe(new Uri("https://user:p4ss-w0rd@api.example:8443/path?q=secret"));
+
+        Assert.Equal("https://api.example:8443", description);
+    }
+
+    [Fact]
     public void Relative_or_missing_addresses_are_not_allowed()
     {
         Assert.False(_origins.Allows(null));

@@ -10,9 +10,11 @@ public sealed class DistributedTokenCacheOptions
     public string KeyPrefix { get; set; } = "tokenclients:";
 
     /// <summary>
-    /// Gets or sets how long a fetch lock holds at most: a holder that crashed blocks nobody for longer. Default: 10 seconds.
+    /// Gets or sets how long a fetch lock holds at most. It outlasts a token request with all its retries (the standard
+    /// resilience pipeline gives up after 30 seconds), so a slow fetch keeps the lock to the end; a holder that crashed
+    /// delays the others only by <see cref="LockWait"/>, after which they fetch themselves. Default: 35 seconds.
     /// </summary>
-    public TimeSpan LockLifetime { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan LockLifetime { get; set; } = TimeSpan.FromSeconds(35);
 
     /// <summary>
     /// Gets or sets how long an instance waits for the lock holder's token before it asks the token endpoint itself.
