@@ -86,7 +86,7 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
         }
     }
 
-    private Task<TokenSet> SendOnceAsync(List<KeyValuePair<string, string>> parameters, AccessToken? bearer, CancellationToken cancellationToken)
+    private async Task<TokenSet> SendOnceAsync(List<KeyValuePair<string, string>> parameters, AccessToken? bearer, CancellationToken cancellationToken)
     {
         var endpoint = options.TokenEndpoint!;
         HttpContent content;
@@ -128,8 +128,9 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
 
-        return JsonTokenEndpoint.SendAsync(httpClient(), request, providerName,
-            options.Response, timeProvider, options.DefaultTokenLifetime, cancellationToken);
+        // Awaited here: the request (and its content) must outlive the send, retries included.
+        return await JsonTokenEndpoint.SendAsync(httpClient(), request, providerName,
+            options.Response, timeProvider, options.DefaultTokenLifetime, cancellationToken).ConfigureAwait(false);
     }
 
     private static string FormEncode(string? value) => WebUtility.UrlEncode(value ?? string.Empty);

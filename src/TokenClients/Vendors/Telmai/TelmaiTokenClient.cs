@@ -25,7 +25,7 @@ internal sealed class TelmaiTokenClient(string providerName, TelmaiOptions optio
     public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
         SendAsync([("grantType", "refresh_token"), ("refreshToken", refreshToken)], cancellationToken);
 
-    private Task<TokenSet> SendAsync((string Name, string? Value)[] grant, CancellationToken cancellationToken)
+    private async Task<TokenSet> SendAsync((string Name, string? Value)[] grant, CancellationToken cancellationToken)
     {
         // The page's parameter order: clientId, grantType, username, password, refreshToken, …, transactionId, tenant;
         // only the ones with a value are sent, and transactionId is fresh per request.
@@ -44,8 +44,9 @@ internal sealed class TelmaiTokenClient(string providerName, TelmaiOptions optio
             Content = new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded") } },
         };
         request.Headers.Accept.ParseAdd("*/*");
-        return JsonTokenEndpoint.SendAsync(httpClientFactory.CreateClient(TokenClientsHttp.ClientName(providerName)), request, providerName,
-            Shape, timeProvider, options.DefaultTokenLifetime, cancellationToken);
+        // Awaited here: the request (and its content) must outlive the send, retries included.
+        return await JsonTokenEndpoint.SendAsync(httpClientFactory.CreateClient(TokenClientsHttp.ClientName(providerName)), request, providerName,
+            Shape, timeProvider, options.DefaultTokenLifetime, cancellationToken).ConfigureAwait(false);
     }
 
     private static string WithSlash(Uri address) => address.AbsoluteUri.EndsWith('/') ? address.AbsoluteUri : address.AbsoluteUri + "/";
