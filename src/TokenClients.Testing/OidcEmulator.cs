@@ -154,14 +154,28 @@ public abstract class OidcEmulator : TokenEndpointEmulator
     /// <returns>The answer.</returns>
     protected virtual EmulatorResponse ErrorAnswer(int statusCode, string errorCode, string description) => EmulatorResponse.OAuthError(statusCode, errorCode, description);
 
-    /// <summary>An unsigned ID token carrying the access token's claims (enough for a client that does not validate it).</summary>
+    /// <summary>An unsigned ID token naming the subject (enough for a client that does not validate it).</summary>
     /// <param name="issued">The tokens.</param>
     /// <returns>The ID token.</returns>
     protected static string IdToken(IssuedTokens issued)
     {
         ArgumentNullException.ThrowIfNull(issued);
         var parts = issued.AccessToken.Split('.');
-        return parts[0] + "." + parts[1] + ".";
+        if (parts.Length == 3)
+        {
+            return parts[0] + "." + parts[1] + ".";
+        }
+
+        // An opaque access token has no claims to copy.
+        using var payload = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(payload))
+        {
+            json.WriteStartObject();
+            json.WriteString("sub", issued.Subject);
+            json.WriteEndObject();
+        }
+
+        return System.Buffers.Text.Base64Url.EncodeToString("""{"alg":"none"}"""u8) + "." + System.Buffers.Text.Base64Url.EncodeToString(payload.ToArray()) + ".";
     }
 
     /// <summary>The standard token answer (RFC 6749 section 5.1).</summary>

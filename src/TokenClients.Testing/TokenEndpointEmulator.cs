@@ -167,7 +167,7 @@ public abstract class TokenEndpointEmulator : IAsyncDisposable
     {
         var now = Time.GetUtcNow();
         var lifetime = accessTokenLifetime ?? AccessTokenLifetime;
-        var access = CreateJwt(subject, clientId, now, now + lifetime, kind);
+        var access = Options.OpaqueAccessTokens ? Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) : CreateJwt(subject, clientId, now, now + lifetime, kind);
         _tokens[access] = new IssuedToken(TokenKind.Access, subject, clientId, scope, kind, now + lifetime);
         string? refresh = null;
         if (withRefreshToken)
