@@ -17,7 +17,7 @@ public sealed class CustomEndpointTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
 
     // Real time: a request stuck behind a fake-clock delay fails the test instead of hanging it.
-    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(20));
+    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(10));
 
     public void Dispose() => _deadline.Dispose();
 
@@ -360,8 +360,15 @@ public sealed class CustomEndpointTests : IDisposable
 
         public async ValueTask DisposeAsync()
         {
-            await services.DisposeAsync();
-            await emulator.DisposeAsync();
+            try
+            {
+                // Within 5 real seconds: a request stuck in a retry delay on the fake clock would hold the disposal forever.
+                await services.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            finally
+            {
+                await emulator.DisposeAsync();
+            }
         }
     }
 }

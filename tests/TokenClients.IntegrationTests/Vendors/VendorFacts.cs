@@ -22,7 +22,7 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
     private readonly List<ServiceProvider> _providers = [];
 
     // Real time: a token request stuck behind a fake-clock delay (a retry backoff) fails the test instead of hanging it.
-    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(20));
+    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(10));
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
 
@@ -45,7 +45,7 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
 
     protected int TokenRequests => Emulator.Journal.TokenRequests.Count;
 
-    /// <summary>Gets a token cancelled 20 real seconds after the test started.</summary>
+    /// <summary>Gets a token cancelled 10 real seconds after the test started.</summary>
     protected CancellationToken Deadline => _deadline.Token;
 
     public async Task InitializeAsync()
@@ -56,16 +56,27 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
 
     public async Task DisposeAsync()
     {
-        foreach (var provider in _providers)
+        try
         {
-            await provider.DisposeAsync();
+            foreach (var provider in _providers)
+            {
+                await DisposeWithinAsync(provider);
+            }
         }
-
-        if (Emulator is not null)
+        finally
         {
-            await Emulator.DisposeAsync();
+            if (Emulator is not null)
+            {
+                await Emulator.DisposeAsync();
+            }
         }
     }
+
+    /// <summary>
+    /// Disposes services within 5 real seconds. A token request stuck in a retry delay on the fake clock keeps the
+    /// resilience pipeline from disposing (it waits for the request on the same clock): the test fails instead of hanging.
+    /// </summary>
+    private static Task DisposeWithinAsync(ServiceProvider services) => services.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
 
     public void Dispose()
     {
