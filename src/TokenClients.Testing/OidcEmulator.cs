@@ -127,7 +127,7 @@ public abstract class OidcEmulator : TokenEndpointEmulator
         return TokenAnswer(Issue(pending.Subject, Options.ClientId, withRefreshToken: true, scope: pending.Scope), "authorization_code", tokenType, withIdToken: true);
     }
 
-    /// <summary>Redeems a refresh token (rotating it when configured).</summary>
+    /// <summary>Redeems a refresh token: with rotation a new one replaces it, without rotation the answer carries none and the old one stays valid.</summary>
     /// <param name="form">The token request's form.</param>
     /// <param name="tokenType">The token type to answer.</param>
     /// <returns>The answer.</returns>
@@ -135,7 +135,7 @@ public abstract class OidcEmulator : TokenEndpointEmulator
     {
         ArgumentNullException.ThrowIfNull(form);
         return RedeemRefreshToken(form.GetValueOrDefault("refresh_token"), Options.ClientId) is { } issued
-            ? TokenAnswer(Issue(issued.Subject, Options.ClientId, withRefreshToken: true, scope: issued.Scope, kind: issued.Kind), "refresh_token", tokenType, withIdToken: false)
+            ? TokenAnswer(Issue(issued.Subject, Options.ClientId, withRefreshToken: Options.RotateRefreshTokens, scope: issued.Scope, kind: issued.Kind), "refresh_token", tokenType, withIdToken: false)
             : ErrorAnswer(400, "invalid_grant", "The refresh token is invalid, expired or already used");
     }
 

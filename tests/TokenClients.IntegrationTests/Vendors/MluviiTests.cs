@@ -43,6 +43,19 @@ public sealed class MluviiTests : VendorFacts<MluviiEmulator, MluviiOptions>
     }
 
     [Fact]
+    public async Task Unknown_client_is_a_typed_invalid_client_error()
+    {
+        var services = await StartClientAsync(o => o.ClientId = "unknown-client");
+
+        var exception = await Assert.ThrowsAsync<TokenRequestException>(() => CallApiAsync(services));
+
+        Assert.Equal(HttpStatusCode.BadRequest, exception.StatusCode);
+        Assert.Equal("invalid_client", exception.Error);
+        Assert.DoesNotContain("demo-secret", exception.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, Emulator.ApiCallCount);
+    }
+
+    [Fact]
     public async Task Token_lives_the_hour_the_answer_states()
     {
         var token = await Provider().GetTokenAsync(cancellationToken: Deadline);

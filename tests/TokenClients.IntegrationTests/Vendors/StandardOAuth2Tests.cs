@@ -64,6 +64,8 @@ public sealed class ClientCredentialsTests : VendorFacts<StandardOAuth2Emulator,
 /// <summary><c>UsePassword</c> against the standard OAuth2 emulator: refresh with rotation, password again when refresh is refused.</summary>
 public sealed class PasswordTests : VendorFacts<StandardOAuth2Emulator, PasswordOptions>
 {
+    private StandardOAuth2EmulatorOptions _emulatorOptions = null!;
+
     protected override string Name => "idp";
 
     protected override string AcquireGrant => "password";
@@ -88,6 +90,23 @@ public sealed class PasswordTests : VendorFacts<StandardOAuth2Emulator, Password
     }
 
     [Fact]
+    public async Task Without_rotation_the_same_refresh_token_serves_every_renewal()
+    {
+        _emulatorOptions.RotateRefreshTokens = false;
+        for (var i = 0; i < 3; i++)
+        {
+            await AssertApiOkAsync();
+            Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        }
+
+        await AssertApiOkAsync();
+
+        Assert.Equal(3, Emulator.Journal.CountGrant("refresh_token"));
+        var refreshTokens = Emulator.Journal.TokenRequests.Where(r => r.GrantType == "refresh_token").Select(r => r.Form["refresh_token"]);
+        Assert.Single(refreshTokens.Distinct());
+    }
+
+    [Fact]
     public async Task Refused_refresh_falls_back_to_the_password_grant()
     {
         await AssertApiOkAsync();
@@ -100,8 +119,11 @@ public sealed class PasswordTests : VendorFacts<StandardOAuth2Emulator, Password
         Assert.Equal(2, Emulator.Journal.CountGrant("password"));
     }
 
-    protected override Task<StandardOAuth2Emulator> StartEmulatorAsync(FakeTimeProvider time) =>
-        StandardOAuth2Emulator.StartAsync(new StandardOAuth2EmulatorOptions { TimeProvider = time });
+    protected override Task<StandardOAuth2Emulator> StartEmulatorAsync(FakeTimeProvider time)
+    {
+        _emulatorOptions = new StandardOAuth2EmulatorOptions { TimeProvider = time };
+        return StandardOAuth2Emulator.StartAsync(_emulatorOptions);
+    }
 
     protected override void Use(ITokenProviderBuilder provider, Action<PasswordOptions> configure) => provider.UsePassword(configure);
 
