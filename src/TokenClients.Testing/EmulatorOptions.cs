@@ -17,6 +17,12 @@ public class EmulatorOptions
     /// <summary>Gets or sets a value indicating whether a used refresh token is replaced by a new one. Default: <see langword="true"/>.</summary>
     public bool RotateRefreshTokens { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether access tokens are opaque random strings instead of JWTs, so a client
+    /// cannot read an <c>exp</c> claim and must rely on the answer's expiry (or its default lifetime). Default: <see langword="false"/>.
+    /// </summary>
+    public bool OpaqueAccessTokens { get; set; }
+
     /// <summary>Gets or sets the client id the emulator accepts. Default: <c>demo-client</c>.</summary>
     public string ClientId { get; set; } = "demo-client";
 

@@ -111,23 +111,23 @@ public abstract class OidcEmulator : TokenEndpointEmulator
         ArgumentNullException.ThrowIfNull(form);
         if (form.GetValueOrDefault("code") is not { } code || !_codes.TryRemove(code, out var pending) || pending.ExpiresAt <= Time.GetUtcNow())
         {
-            return EmulatorResponse.OAuthError(400, "invalid_grant", "The code is unknown, used or expired");
+            return ErrorAnswer(400, "invalid_grant", "The code is unknown, used or expired");
         }
 
         if (form.GetValueOrDefault("redirect_uri") != pending.RedirectUri)
         {
-            return EmulatorResponse.OAuthError(400, "invalid_grant", "redirect_uri does not match the authorize request");
+            return ErrorAnswer(400, "invalid_grant", "redirect_uri does not match the authorize request");
         }
 
         if (pending.Challenge.Length > 0 && !VerifierMatches(form.GetValueOrDefault("code_verifier"), pending))
         {
-            return EmulatorResponse.OAuthError(400, "invalid_grant", "The PKCE code_verifier does not match");
+            return ErrorAnswer(400, "invalid_grant", "The PKCE code_verifier does not match");
         }
 
-        return Tokens(Issue(pending.Subject, Options.ClientId, withRefreshToken: true, scope: pending.Scope), "authorization_code", tokenType, withIdToken: true);
+        return TokenAnswer(Issue(pending.Subject, Options.ClientId, withRefreshToken: true, scope: pending.Scope), "authorization_code", tokenType, withIdToken: true);
     }
 
-    /// <summary>Redeems a refresh token (rotating it when configured).</summary>
+    /// <summary>Redeems a refresh token: with rotation a new one replaces it, without rotation the answer carries none and the old one stays valid.</summary>
     /// <param name="form">The token request's form.</param>
     /// <param name="tokenType">The token type to answer.</param>
     /// <returns>The answer.</returns>
@@ -135,8 +135,47 @@ public abstract class OidcEmulator : TokenEndpointEmulator
     {
         ArgumentNullException.ThrowIfNull(form);
         return RedeemRefreshToken(form.GetValueOrDefault("refresh_token"), Options.ClientId) is { } issued
-            ? Tokens(Issue(issued.Subject, Options.ClientId, withRefreshToken: true, scope: issued.Scope, kind: issued.Kind), "refresh_token", tokenType)
-            : EmulatorResponse.OAuthError(400, "invalid_grant", "The refresh token is invalid, expired or already used");
+            ? TokenAnswer(Issue(issued.Subject, Options.ClientId, withRefreshToken: Options.RotateRefreshTokens, scope: issued.Scope, kind: issued.Kind), "refresh_token", tokenType, withIdToken: false)
+            : ErrorAnswer(400, "invalid_grant", "The refresh token is invalid, expired or already used");
+    }
+
+    /// <summary>The answer to a granted token request; the standard shape (<see cref="Tokens"/>) unless a subclass shapes it otherwise.</summary>
+    /// <param name="issued">The tokens.</param>
+    /// <param name="grant">The grant served.</param>
+    /// <param name="tokenType">The token type.</param>
+    /// <param name="withIdToken">Whether to add an <c>id_token</c>.</param>
+    /// <returns>The answer.</returns>
+    protected virtual EmulatorResponse TokenAnswer(IssuedTokens issued, string grant, string tokenType, bool withIdToken) => Tokens(issued, grant, tokenType, withIdToken);
+
+    /// <summary>The answer to a refused token request; the standard OAuth2 error unless a subclass shapes it otherwise.</summary>
+    /// <param name="statusCode">The status.</param>
+    /// <param name="errorCode">The OAuth2 error code.</param>
+    /// <param name="description">The description.</param>
+    /// <returns>The answer.</returns>
+    protected virtual EmulatorResponse ErrorAnswer(int statusCode, string errorCode, string description) => EmulatorResponse.OAuthError(statusCode, errorCode, description);
+
+    /// <summary>An unsigned ID token naming the subject (enough for a client that does not validate it).</summary>
+    /// <param name="issued">The tokens.</param>
+    /// <returns>The ID token.</returns>
+    protected static string IdToken(IssuedTokens issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        var parts = issued.AccessToken.Split('.');
+        if (parts.Length == 3)
+        {
+            return parts[0] + "." + parts[1] + ".";
+        }
+
+        // An opaque access token has no claims to copy.
+        using var payload = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(payload))
+        {
+            json.WriteStartObject();
+            json.WriteString("sub", issued.Subject);
+            json.WriteEndObject();
+        }
+
+        return System.Buffers.Text.Base64Url.EncodeToString("""{"alg":"none"}"""u8) + "." + System.Buffers.Text.Base64Url.EncodeToString(payload.ToArray()) + ".";
     }
 
     /// <summary>The standard token answer (RFC 6749 section 5.1).</summary>
@@ -165,7 +204,7 @@ public abstract class OidcEmulator : TokenEndpointEmulator
 
             if (withIdToken)
             {
-                json.WriteString("id_token", issued.AccessToken.Split('.')[0] + "." + issued.AccessToken.Split('.')[1] + ".");
+                json.WriteString("id_token", IdToken(issued));
             }
         }, grant);
     }

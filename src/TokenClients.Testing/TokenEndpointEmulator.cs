@@ -89,7 +89,9 @@ public abstract class TokenEndpointEmulator : IAsyncDisposable
     {
         if (_app is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
+            // A request left hanging by a failed test must not hold the shutdown for the host's default 30 seconds.
+            using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _app.StopAsync(shutdown.Token).ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -167,7 +169,7 @@ public abstract class TokenEndpointEmulator : IAsyncDisposable
     {
         var now = Time.GetUtcNow();
         var lifetime = accessTokenLifetime ?? AccessTokenLifetime;
-        var access = CreateJwt(subject, clientId, now, now + lifetime, kind);
+        var access = Options.OpaqueAccessTokens ? Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) : CreateJwt(subject, clientId, now, now + lifetime, kind);
         _tokens[access] = new IssuedToken(TokenKind.Access, subject, clientId, scope, kind, now + lifetime);
         string? refresh = null;
         if (withRefreshToken)
