@@ -82,6 +82,41 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
     }
 
     [Fact]
+    public async Task Sign_in_started_on_one_instance_completes_on_another_once()
+    {
+        await using var justLogin = await JustLoginEmulator.StartAsync();
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..12] + ":";
+        Instance Create() => Instance.Create(_keys, services =>
+        {
+            services.AddStackExchangeRedisCache(o => o.Configuration = redis.Server.Configuration);
+            services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
+            services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
+            {
+                o.BaseAddress = justLogin.BaseAddress;
+                o.ClientId = "demo-client";
+                o.ClientSecret = "demo-secret";
+                o.RedirectUri = new Uri("http://127.0.0.1/callback");
+            }));
+        });
+        await using var first = Create();
+        await using var second = Create();
+
+        // The browser is sent away by one instance and comes back to another (no sticky sessions).
+        var start = await first.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin").StartAsync("acme/alice");
+        var callback = await justLogin.ApproveAsync(start.AuthorizeUri);
+        var completing = second.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin");
+        var result = await completing.CompleteAsync(callback);
+
+        Assert.Equal("acme/alice", result.Subject);
+        Assert.True(justLogin.IsLive((await second.Provider("justlogin").GetTokenAsync(TokenContext.ForSubject("acme/alice"))).Value));
+
+        // The state is redeemable once, on any instance.
+        var replay = await Assert.ThrowsAsync<TokenRequestException>(() => first.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin").CompleteAsync(callback));
+        Assert.Equal("invalid_state", replay.Error);
+        Assert.Equal(1, justLogin.Journal.CountGrant("authorization_code"));
+    }
+
+    [Fact]
     public async Task Keys_and_values_in_Redis_reveal_no_secret_user_name_or_client_id()
     {
         await using var mluvii = await MluviiEmulator.StartAsync();

@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Information, "Token provider '{Provider}': another instance stored a newer token set for this user first; using it.")]
     public static partial void RefreshRaceLost(ILogger logger, string provider);
+
+    [LoggerMessage(17, LogLevel.Warning, "Token provider '{Provider}': a sign-in could not be kept in the shared cache; its callback must reach this instance.")]
+    public static partial void SharedSignInUnavailable(ILogger logger, string provider, Exception exception);
 }

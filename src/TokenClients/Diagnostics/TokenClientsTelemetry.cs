@@ -53,7 +53,7 @@ public static class TokenClientsTelemetry
     /// <summary>The token client kind tag (<c>Mluvii</c>, <c>Oli</c>, <c>ClientCredentials</c>, …), on spans.</summary>
     public const string KindTag = "tokenclients.kind";
 
-    /// <summary>The grant tag: <c>refresh_token</c> for a refresh, <c>request</c> for a new token set by the client's own grant.</summary>
+    /// <summary>The grant tag: <c>refresh_token</c> for a refresh, <c>request</c> for a new token set by the client's own grant, <c>authorization_code</c> for a sign-in's code exchange.</summary>
     public const string GrantTag = "tokenclients.grant";
 
     /// <summary>

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Web;
 using Duende.IdentityModel;
 using Duende.IdentityModel.Client;
+using TokenClients.Diagnostics;
 
 namespace TokenClients.OAuth2;
 
@@ -11,22 +11,12 @@ namespace TokenClients.OAuth2;
 /// Authorization code with <c>state</c> and PKCE (S256) over any <see cref="IAuthorizationCodeTokenClient"/>:
 /// the standard grant and JustLogin share it.
 /// </summary>
-internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider) : IAuthorizationCodeFlow
+internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider, PendingSignIns pending) : IAuthorizationCodeFlow
 {
-    private readonly ConcurrentDictionary<string, PendingSignIn> _pending = new(StringComparer.Ordinal);
-
     public async ValueTask<AuthorizationRequest> StartAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         var now = timeProvider.GetUtcNow();
-        foreach (var (key, pending) in _pending)
-        {
-            if (pending.ExpiresAt <= now)
-            {
-                _pending.TryRemove(key, out _);
-            }
-        }
-
         var state = CryptoRandom.CreateUniqueId(32, CryptoRandom.OutputFormat.Base64Url);
         string? verifier = null;
         string? challenge = null;
@@ -45,7 +35,7 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             state: state,
             codeChallenge: challenge,
             codeChallengeMethod: challenge is null ? null : OidcConstants.CodeChallengeMethods.Sha256);
-        _pending[state] = new PendingSignIn(subject, verifier, now + client.PendingSignInLifetime);
+        await pending.AddAsync(state, new PendingSignIn(subject, verifier, now + client.PendingSignInLifetime), cancellationToken).ConfigureAwait(false);
         return new AuthorizationRequest(new Uri(url), state);
     }
 
@@ -54,14 +44,14 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
         ArgumentNullException.ThrowIfNull(callbackUri);
         var query = HttpUtility.ParseQueryString(callbackUri.Query);
         var state = query["state"];
-        if (string.IsNullOrEmpty(state) || !_pending.TryRemove(state, out var pending) || pending.ExpiresAt <= timeProvider.GetUtcNow())
+        if (string.IsNullOrEmpty(state) || await pending.TakeAsync(state, cancellationToken).ConfigureAwait(false) is not { } signIn)
         {
             throw new TokenRequestException(providerName, null, "invalid_state", null, "The callback's state matches no sign-in started here in the last few minutes; start the sign-in again");
         }
 
         if (query["error"] is { } error)
         {
-            throw new InteractionRequiredException(providerName, pending.Subject, $"The sign-in was refused ({error}: {query["error_description"] ?? "no description"}).");
+            throw new InteractionRequiredException(providerName, signIn.Subject, $"The sign-in was refused ({error}: {query["error_description"] ?? "no description"}).");
         }
 
         var code = query["code"];
@@ -70,13 +60,9 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             throw new TokenRequestException(providerName, null, "invalid_request", null, "The callback carries no authorization code");
         }
 
-        var tokens = await client.ExchangeCodeAsync(code, pending.Verifier, cancellationToken).ConfigureAwait(false);
-        await store.SetAsync(providerName, pending.Subject, tokens, CancellationToken.None).ConfigureAwait(false);
-        return new AuthorizationResult(pending.Subject, tokens);
-    }
-
-    private sealed record PendingSignIn(string Subject, string? Verifier, DateTimeOffset ExpiresAt)
-    {
-        public override string ToString() => $"PendingSignIn {{ Subject = {Subject} }}";
+        var tokens = await TokenClientsDiagnostics.TraceTokenRequestAsync(providerName, "authorization_code", timeProvider,
+            () => client.ExchangeCodeAsync(code, signIn.Verifier, cancellationToken)).ConfigureAwait(false);
+        await store.SetAsync(providerName, signIn.Subject, tokens, CancellationToken.None).ConfigureAwait(false);
+        return new AuthorizationResult(signIn.Subject, tokens);
     }
 }

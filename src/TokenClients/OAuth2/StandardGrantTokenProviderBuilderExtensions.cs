@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -54,7 +56,13 @@ public static class StandardGrantTokenProviderBuilderExtensions
             var name = (string)key!;
             var client = services.GetRequiredKeyedService<ITokenClient>(name) as IAuthorizationCodeTokenClient
                 ?? throw new InvalidOperationException($"Token provider '{name}' does not use an authorization-code flow.");
-            return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), services.GetRequiredService<TimeProvider>());
+            var time = services.GetRequiredService<TimeProvider>();
+
+            // With a shared cache (AddTokenClientsDistributedCache), the callback may reach any instance.
+            var shared = services.GetService<ITokenCache>() is null ? null : services.GetService<IDistributedCache>();
+            var pending = new PendingSignIns(name, time, Logger(services), shared, services.GetService<IDataProtectionProvider>(),
+                services.GetService<IOptions<DistributedTokenCacheOptions>>()?.Value.KeyPrefix ?? string.Empty);
+            return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), time, pending);
         });
 
     internal static TOptions Options<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, string name) =>
