@@ -281,6 +281,12 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             cancellationToken);
     }
 
+    /// <summary>Uses the refresh token; a client that needs more of the current set (JustLogin's Bearer) gets all of it.</summary>
+    private Task<TokenSet> RefreshAsync(TokenSet current, string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
+        _client is ITokenSetRefresher refresher
+            ? refresher.RefreshTokenAsync(current, context, cancellationToken)
+            : _client.RefreshTokenAsync(refreshToken, context, cancellationToken);
+
     private async Task<TokenSet> RequestForClientAsync(Entry entry, TokenContext context, CancellationToken cancellationToken)
     {
         var previous = entry.Last;
@@ -288,7 +294,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         {
             try
             {
-                var refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => _client.RefreshTokenAsync(refreshToken, context, cancellationToken)).ConfigureAwait(false);
+                var refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => RefreshAsync(previous, refreshToken, context, cancellationToken)).ConfigureAwait(false);
                 return refreshed.WithRefreshTokenFrom(previous);
             }
             catch (TokenRequestException exception) when (exception.IsGrantRejected)
@@ -346,7 +352,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         TokenSet refreshed;
         try
         {
-            refreshed = (await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => _client.RefreshTokenAsync(refreshToken, context, cancellationToken)).ConfigureAwait(false)).WithRefreshTokenFrom(stored);
+            refreshed = (await TokenClientsDiagnostics.TraceTokenRequestAsync(Name, "refresh_token", _time, () => RefreshAsync(stored, refreshToken, context, cancellationToken)).ConfigureAwait(false)).WithRefreshTokenFrom(stored);
         }
         catch (TokenRequestException exception) when (exception.IsGrantRejected)
         {

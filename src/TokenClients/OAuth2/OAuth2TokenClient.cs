@@ -12,7 +12,7 @@ namespace TokenClients.OAuth2;
 /// scope, resource and extra parameters, endpoint discovery, and the mapping of responses and errors.
 /// </summary>
 /// <typeparam name="TOptions">The grant's options.</typeparam>
-internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
+internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRefresher
     where TOptions : OAuth2ClientOptions
 {
     private readonly IHttpClientFactory _httpClientFactory;
@@ -49,6 +49,19 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient
     {
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
         return SendAsync("refresh_token", new RefreshTokenRequest { RefreshToken = refreshToken }, context, cancellationToken);
+    }
+
+    public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentException.ThrowIfNullOrEmpty(current.RefreshToken);
+        var request = new RefreshTokenRequest { RefreshToken = current.RefreshToken };
+        if (Options.SendAccessTokenOnRefresh)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", current.AccessToken);
+        }
+
+        return SendAsync("refresh_token", request, context, cancellationToken);
     }
 
     /// <summary>Reads the discovery document of the authority, once per cache period.</summary>

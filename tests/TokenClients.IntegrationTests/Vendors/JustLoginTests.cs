@@ -61,6 +61,10 @@ public sealed class JustLoginTests : VendorFacts<JustLoginEmulator, JustLoginOpt
                 Assert.Equal("demo-client", refresh.Form["client_id"]);
                 Assert.Equal("demo-secret", refresh.Form["client_secret"]);
                 Assert.False(string.IsNullOrEmpty(refresh.Form["refresh_token"]));
+
+                // vendors/justlogin.md, "Refresh Tokens": "Authorization: Bearer {{access_token}}" with it.
+                Assert.StartsWith("Bearer ", refresh.Headers["Authorization"], StringComparison.Ordinal);
+                Assert.True(refresh.Headers["Authorization"].Length > "Bearer ".Length + 20);
             });
     }
 

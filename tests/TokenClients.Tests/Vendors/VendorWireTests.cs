@@ -236,7 +236,9 @@ public sealed class VendorWireTests : IAsyncDisposable
             .With(r => VerifierMatches(r, challenge))
             .WithFormData([new("grant_type", "authorization_code"), new("code", "the-code"), new("redirect_uri", "https://app.example/callback"), new("client_id", "jl-client"), new("client_secret", "jl-secret")])
             .Respond("application/json", """{"access_token":"j1","expires_in":3600,"token_type":"Bearer","refresh_token":"jr1","scope":"openid"}""");
+        // justlogin.md, "Refresh Tokens": the form with the client credentials, and the access token as Bearer.
         _harness.Mock.Expect(HttpMethod.Post, "https://apis.justlogin.com/v1/auth/connect/token")
+            .WithHeaders("Authorization", "Bearer j1")
             .WithExactFormData([new("grant_type", "refresh_token"), new("refresh_token", "jr1"), new("client_id", "jl-client"), new("client_secret", "jl-secret")])
             .Respond("application/json", """{"access_token":"j2","expires_in":3600,"token_type":"Bearer","refresh_token":"jr2"}""");
 

@@ -23,6 +23,9 @@ internal static class JustLoginTokenClient
             RedirectUri = options.RedirectUri,
             Scope = options.Scope,
             UsePkce = options.UsePkce,
+
+            // justlogin.md: the refresh request also sends "Authorization: Bearer {access_token}".
+            SendAccessTokenOnRefresh = true,
             DefaultTokenLifetime = options.DefaultTokenLifetime,
         }, httpClientFactory, timeProvider, logger);
 }

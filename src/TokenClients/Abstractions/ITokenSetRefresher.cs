@@ -1,0 +1,16 @@
+namespace TokenClients;
+
+/// <summary>
+/// A token client whose refresh request needs more of the current token set than its refresh token, such as
+/// JustLogin's, which also sends the access token as Bearer (vendors/justlogin.md). The provider prefers it to
+/// <see cref="ITokenClient.RefreshTokenAsync"/>.
+/// </summary>
+internal interface ITokenSetRefresher
+{
+    /// <summary>Refreshes <paramref name="current"/> with its refresh token.</summary>
+    /// <param name="current">The token set to refresh; it has a refresh token.</param>
+    /// <param name="context">Whose token and which scope.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The new token set.</returns>
+    Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken);
+}
