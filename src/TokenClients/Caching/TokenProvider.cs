@@ -25,6 +25,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     private readonly ILogger _logger;
     private readonly DistributedTokenCoordinator? _shared;
     private readonly CancellationTokenSource _shutdown = new();
+    private int _disposed;
 
     // The default context's entry, kept out of the dictionary lookup: the common case costs one field read.
     private volatile Entry? _defaultEntry;
@@ -136,12 +137,16 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
 
     public void Dispose()
     {
-        _shutdown.Cancel();
-        _shutdown.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _shutdown.Cancel();
+            _shutdown.Dispose();
+        }
     }
 
     private async Task<AccessToken> AcquireAsync(TokenContext context, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var entry = GetOrAddEntry(context);
         var cached = await StartFetch(entry, context, refreshAhead: false).WaitAsync(cancellationToken).ConfigureAwait(false);
         return cached.Token;

@@ -298,4 +298,15 @@ public sealed class TokenProviderTests : IDisposable
             await Task.Yield();
         }
     }
+
+    [Fact]
+    public async Task Disposed_provider_refuses_new_fetches_and_may_be_disposed_again()
+    {
+        var cached = await Provider.GetTokenAsync();
+        Provider.Dispose();
+        Provider.Dispose();
+
+        Assert.Same(cached, await Provider.GetTokenAsync()); // what is cached stays readable
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Provider.GetTokenAsync(TokenContext.ForSubject("new")).AsTask());
+    }
 }
