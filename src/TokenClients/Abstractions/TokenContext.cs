@@ -14,6 +14,12 @@ public sealed class TokenContext : IEquatable<TokenContext>
     private readonly KeyValuePair<string, string>[] _parameters;
     private readonly int _hashCode;
 
+    /// <summary>
+    /// The cache entry this instance last led a token provider to (set by the provider, read only by it): a context
+    /// kept and reused, one per user, finds its token without a dictionary lookup.
+    /// </summary>
+    internal object? ProviderEntry;
+
     /// <summary>Initializes a new instance of the <see cref="TokenContext"/> class.</summary>
     /// <param name="subject">Whose token: the connected account for authorization-code flows.</param>
     /// <param name="scope">A scope that replaces the provider's configured scope.</param>

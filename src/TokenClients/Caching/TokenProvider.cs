@@ -65,7 +65,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     public ValueTask<AccessToken> GetTokenAsync(TokenContext? context = null, CancellationToken cancellationToken = default)
     {
         context ??= TokenContext.Default;
-        var entry = ReferenceEquals(context, TokenContext.Default) ? _defaultEntry : _entries.GetValueOrDefault(context);
+        var entry = ReferenceEquals(context, TokenContext.Default) ? _defaultEntry : Find(context);
         if (entry?.Current is { } current)
         {
             var now = HitClockTicks();
@@ -117,7 +117,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         ArgumentNullException.ThrowIfNull(token);
         context ??= TokenContext.Default;
         // The same lookup as GetTokenAsync: the entry that served the token is the one that drops it.
-        var entry = (ReferenceEquals(context, TokenContext.Default) ? _defaultEntry : null) ?? _entries.GetValueOrDefault(context);
+        var entry = (ReferenceEquals(context, TokenContext.Default) ? _defaultEntry : null) ?? Find(context);
         if (entry is not null)
         {
             lock (entry)
@@ -410,6 +410,26 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             && now.UtcTicks < Cached.Create(tokens, now, _options).UsableUntilTicks;
     }
 
+    /// <summary>
+    /// The entry of a context: the one the context instance last led to when that is still this provider's, else a
+    /// dictionary lookup. An application that keeps a context per user skips the lookup on every hit.
+    /// </summary>
+    private Entry? Find(TokenContext context)
+    {
+        if (context.ProviderEntry is Entry remembered && ReferenceEquals(remembered.Owner, this) && !remembered.Evicted)
+        {
+            return remembered;
+        }
+
+        var entry = _entries.GetValueOrDefault(context);
+        if (entry is not null)
+        {
+            context.ProviderEntry = entry;
+        }
+
+        return entry;
+    }
+
     private Entry GetOrAddEntry(TokenContext context)
     {
         if (!_entries.TryGetValue(context, out var entry))
@@ -419,12 +439,16 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
                 Evict();
             }
 
-            entry = _entries.GetOrAdd(context, static _ => new Entry());
+            entry = _entries.GetOrAdd(context, static (_, owner) => new Entry(owner), this);
         }
 
         if (ReferenceEquals(context, TokenContext.Default))
         {
             _defaultEntry = entry;
+        }
+        else
+        {
+            context.ProviderEntry = entry;
         }
 
         return entry;
@@ -448,6 +472,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
                 .ToList();
             foreach (var victim in victims)
             {
+                victim.Value.Evicted = true;
                 _entries.TryRemove(victim);
                 if (ReferenceEquals(victim.Value, _defaultEntry))
                 {
@@ -459,9 +484,11 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         }
     }
 
-    private sealed class Entry
+    private sealed class Entry(TokenProvider owner)
     {
+        public readonly TokenProvider Owner = owner;
         public volatile Cached? Current;
+        public volatile bool Evicted;
         public Task<Cached>? InFlight;
         public long RetryNotBeforeTicks;
 

@@ -265,6 +265,28 @@ public sealed class TokenProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Kept_context_reuses_its_entry_until_the_entry_is_evicted()
+    {
+        _provider = Create(new TokenProviderOptions { MaxCachedContexts = 10 });
+        var alice = TokenContext.ForSubject("alice");
+        var first = await Provider.GetTokenAsync(alice);
+        Assert.Same(first, await Provider.GetTokenAsync(alice));
+        Assert.Same(first, await Provider.GetTokenAsync(TokenContext.ForSubject("alice"))); // an equal context finds it too
+        var requests = _client.Requests;
+
+        // Alice's token is the closest to expiry of all: the first to go when the cache is full.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 20; i++)
+        {
+            await Provider.GetTokenAsync(TokenContext.ForSubject($"user-{i}"));
+        }
+
+        var afterEviction = await Provider.GetTokenAsync(alice);
+        Assert.NotSame(first, afterEviction);
+        Assert.Equal(requests + 21, _client.Requests);
+    }
+
+    [Fact]
     public async Task Short_lived_tokens_are_reused_for_most_of_their_life()
     {
         _client.Lifetime = TimeSpan.FromSeconds(30);
