@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -192,21 +193,32 @@ public abstract class OidcEmulator : TokenEndpointEmulator
             json.WriteString("access_token", issued.AccessToken);
             json.WriteNumber("expires_in", issued.ExpiresIn);
             json.WriteString("token_type", tokenType);
-            if (issued.RefreshToken is not null)
-            {
-                json.WriteString("refresh_token", issued.RefreshToken);
-            }
-
-            if (issued.Scope is { Length: > 0 } scope)
-            {
-                json.WriteString("scope", scope);
-            }
-
-            if (withIdToken)
-            {
-                json.WriteString("id_token", IdToken(issued));
-            }
+            WriteOptionalFields(json, issued, withIdToken);
         }, grant);
+    }
+
+    /// <summary>Writes the refresh token, scope and (when asked) identity token of a token answer, each only when present.</summary>
+    /// <param name="json">The answer being written.</param>
+    /// <param name="issued">The tokens.</param>
+    /// <param name="withIdToken">Whether to add an <c>id_token</c>.</param>
+    protected static void WriteOptionalFields(Utf8JsonWriter json, IssuedTokens issued, bool withIdToken)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(issued);
+        if (issued.RefreshToken is not null)
+        {
+            json.WriteString("refresh_token", issued.RefreshToken);
+        }
+
+        if (issued.Scope is { Length: > 0 } scope)
+        {
+            json.WriteString("scope", scope);
+        }
+
+        if (withIdToken)
+        {
+            json.WriteString("id_token", IdToken(issued));
+        }
     }
 
     private static bool VerifierMatches(string? verifier, PendingCode pending)

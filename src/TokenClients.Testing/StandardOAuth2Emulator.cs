@@ -101,20 +101,7 @@ public sealed class StandardOAuth2Emulator : OidcEmulator
                     break;
             }
 
-            if (issued.RefreshToken is not null)
-            {
-                json.WriteString("refresh_token", issued.RefreshToken);
-            }
-
-            if (issued.Scope is { Length: > 0 } scope)
-            {
-                json.WriteString("scope", scope);
-            }
-
-            if (withIdToken)
-            {
-                json.WriteString("id_token", IdToken(issued));
-            }
+            WriteOptionalFields(json, issued, withIdToken);
 
             foreach (var _ in path)
             {

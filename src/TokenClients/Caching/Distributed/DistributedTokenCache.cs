@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TokenClients.Diagnostics;
 
 namespace TokenClients.Caching;
 
@@ -15,20 +14,7 @@ internal sealed class DistributedTokenCache(IDistributedCache cache, TokenSetPro
 
     public async ValueTask<TokenSet?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var fullKey = _prefix + key;
-        var data = await cache.GetAsync(fullKey, cancellationToken).ConfigureAwait(false);
-        if (data is null)
-        {
-            return null;
-        }
-
-        var tokens = protector.Unprotect(data, fullKey);
-        if (tokens is null)
-        {
-            Log.SharedEntryUnreadable(logger);
-        }
-
-        return tokens;
+        return await protector.ReadAsync(cache, _prefix + key, logger, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask SetAsync(string key, TokenSet tokens, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TokenClients.Diagnostics;
 
 namespace TokenClients.Caching;
 
@@ -16,20 +15,7 @@ internal sealed class DistributedTokenStore(IDistributedCache cache, TokenSetPro
 
     public async ValueTask<TokenSet?> GetAsync(string providerName, string subject, CancellationToken cancellationToken = default)
     {
-        var key = Key(providerName, subject);
-        var data = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (data is null)
-        {
-            return null;
-        }
-
-        var tokens = protector.Unprotect(data, key);
-        if (tokens is null)
-        {
-            Log.SharedEntryUnreadable(logger);
-        }
-
-        return tokens;
+        return await protector.ReadAsync(cache, Key(providerName, subject), logger, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask SetAsync(string providerName, string subject, TokenSet tokens, CancellationToken cancellationToken = default)

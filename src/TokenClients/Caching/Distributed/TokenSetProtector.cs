@@ -2,6 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using TokenClients.Diagnostics;
 
 namespace TokenClients;
 
@@ -22,6 +25,24 @@ public sealed class TokenSetProtector
     {
         ArgumentNullException.ThrowIfNull(dataProtection);
         _protector = dataProtection.CreateProtector(Purpose);
+    }
+
+    /// <summary>Reads and unprotects the entry at <paramref name="key"/>; an entry that does not read back is logged and missing.</summary>
+    internal async ValueTask<TokenSet?> ReadAsync(IDistributedCache cache, string key, ILogger logger, CancellationToken cancellationToken)
+    {
+        var data = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (data is null)
+        {
+            return null;
+        }
+
+        var tokens = Unprotect(data, key);
+        if (tokens is null)
+        {
+            Log.SharedEntryUnreadable(logger);
+        }
+
+        return tokens;
     }
 
     /// <summary>Serializes and protects a token set.</summary>
