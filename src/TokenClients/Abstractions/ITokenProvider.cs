@@ -22,6 +22,11 @@ public interface ITokenProvider
     /// <exception cref="TokenRequestException">No token could be obtained.</exception>
     /// <exception cref="InteractionRequiredException">A person must sign in again.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A configuration mistake only code can fix: a provider of signed-in users asked without
+    /// <see cref="TokenContext.Subject"/>, or a custom endpoint whose bearer-token provider is not registered.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The provider was disposed with its service provider.</exception>
     ValueTask<AccessToken> GetTokenAsync(TokenContext? context = null, CancellationToken cancellationToken = default);
 
     /// <summary>
