@@ -54,18 +54,7 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
     {
         await using var justLogin = await JustLoginEmulator.StartAsync();
         var prefix = "test-" + Guid.NewGuid().ToString("N")[..12] + ":";
-        Instance Create() => Instance.Create(_keys, services =>
-        {
-            services.AddStackExchangeRedisCache(o => o.Configuration = redis.Server.Configuration);
-            services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
-            services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
-            {
-                o.BaseAddress = justLogin.BaseAddress;
-                o.ClientId = "demo-client";
-                o.ClientSecret = "demo-secret";
-                o.RedirectUri = new Uri("http://127.0.0.1/callback");
-            }));
-        });
+        Instance Create() => JustLoginOverDistributedCache(justLogin, prefix);
         AccessToken signedIn;
         await using (var first = Create())
         {
@@ -86,18 +75,7 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
     {
         await using var justLogin = await JustLoginEmulator.StartAsync();
         var prefix = "test-" + Guid.NewGuid().ToString("N")[..12] + ":";
-        Instance Create() => Instance.Create(_keys, services =>
-        {
-            services.AddStackExchangeRedisCache(o => o.Configuration = redis.Server.Configuration);
-            services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
-            services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
-            {
-                o.BaseAddress = justLogin.BaseAddress;
-                o.ClientId = "demo-client";
-                o.ClientSecret = "demo-secret";
-                o.RedirectUri = new Uri("http://127.0.0.1/callback");
-            }));
-        });
+        Instance Create() => JustLoginOverDistributedCache(justLogin, prefix);
         await using var first = Create();
         await using var second = Create();
 
@@ -407,4 +385,18 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
         public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
+
+    /// <summary>An instance with JustLogin and the shared cache over Redis, without the Redis lock or store.</summary>
+    private Instance JustLoginOverDistributedCache(JustLoginEmulator justLogin, string prefix) => Instance.Create(_keys, services =>
+    {
+        services.AddStackExchangeRedisCache(o => o.Configuration = redis.Server.Configuration);
+        services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
+        services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
+        {
+            o.BaseAddress = justLogin.BaseAddress;
+            o.ClientId = "demo-client";
+            o.ClientSecret = "demo-secret";
+            o.RedirectUri = new Uri("http://127.0.0.1/callback");
+        }));
+    });
 }
