@@ -56,6 +56,25 @@ public sealed class TokenSet
                 Raw = Raw,
             };
 
+    /// <summary>
+    /// Returns a copy of this set that carries <paramref name="refreshed"/>'s refresh token (and its expiry) when it has
+    /// one: a refresh for another scope or resource rotated the refresh token, while this set's access token stays.
+    /// </summary>
+    internal TokenSet WithRefreshTokenOf(TokenSet refreshed) =>
+        refreshed.RefreshToken is null || string.Equals(refreshed.RefreshToken, RefreshToken, StringComparison.Ordinal)
+            ? this
+            : new TokenSet
+            {
+                AccessToken = AccessToken,
+                TokenType = TokenType,
+                ExpiresAt = ExpiresAt,
+                RefreshToken = refreshed.RefreshToken,
+                RefreshTokenExpiresAt = refreshed.RefreshTokenExpiresAt,
+                Scope = Scope,
+                IdentityToken = IdentityToken,
+                Raw = Raw,
+            };
+
     /// <inheritdoc/>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,

@@ -23,6 +23,15 @@ public sealed class TokenProviderOptions
     public TimeSpan RefreshRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Gets or sets how long a token that replaced a rejected one is kept when an API rejects it too. An API that answers
+    /// 401 to every token would otherwise cost one token request per call: within this interval after an invalidation,
+    /// invalidating the replacement leaves it cached, and the request gets the API's 401. Past the interval, the next
+    /// rejection replaces the token again. <see cref="TimeSpan.Zero"/> replaces every rejected token at once.
+    /// Default: 30 seconds.
+    /// </summary>
+    public TimeSpan RejectedTokenCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Gets or sets how many distinct <see cref="TokenContext"/>s the provider caches. Past the limit the
     /// entries closest to expiry are evicted. Default: 10,000.
     /// </summary>

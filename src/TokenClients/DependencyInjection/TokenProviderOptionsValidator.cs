@@ -25,6 +25,7 @@ internal sealed class TokenProviderOptionsValidator(TokenProviderRegistry regist
         errors.RequireNonNegative(nameof(options.ClockSkew), options.ClockSkew);
         errors.RequireNonNegative(nameof(options.RefreshBeforeExpiry), options.RefreshBeforeExpiry);
         errors.RequirePositive(nameof(options.RefreshRetryInterval), options.RefreshRetryInterval);
+        errors.RequireNonNegative(nameof(options.RejectedTokenCooldown), options.RejectedTokenCooldown);
         if (options.MaxCachedContexts < 1)
         {
             errors.Add($"Token provider '{name}': {nameof(options.MaxCachedContexts)} must be at least 1.");

@@ -56,6 +56,9 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Information, "Token provider '{Provider}': another instance stored a newer token set for this user first; using it.")]
     public static partial void RefreshRaceLost(ILogger logger, string provider);
 
+    [LoggerMessage(18, LogLevel.Warning, "Token provider '{Provider}': the token that replaced a rejected one was rejected too; it is kept for {Cooldown} instead of requesting a token per call.")]
+    public static partial void RejectedTokenKept(ILogger logger, string provider, TimeSpan cooldown);
+
     [LoggerMessage(17, LogLevel.Warning, "Token provider '{Provider}': a sign-in could not be kept in the shared cache; its callback must reach this instance.")]
     public static partial void SharedSignInUnavailable(ILogger logger, string provider, Exception exception);
 }

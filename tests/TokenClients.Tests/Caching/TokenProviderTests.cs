@@ -322,13 +322,16 @@ public sealed class TokenProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Disposed_provider_refuses_new_fetches_and_may_be_disposed_again()
+    public async Task Disposed_provider_serves_nothing_and_may_be_disposed_again()
     {
-        var cached = await Provider.GetTokenAsync();
+        await Provider.GetTokenAsync();
         Provider.Dispose();
         Provider.Dispose();
 
-        Assert.Same(cached, await Provider.GetTokenAsync()); // what is cached stays readable
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => Provider.GetTokenAsync(TokenContext.ForSubject("new")).AsTask());
+        // A cached token is not served either: the interface promises ObjectDisposedException after disposal.
+        Assert.Throws<ObjectDisposedException>(() => Consume(Provider.GetTokenAsync()));
+        Assert.Throws<ObjectDisposedException>(() => Consume(Provider.GetTokenAsync(TokenContext.ForSubject("new"))));
     }
+
+    private static void Consume(ValueTask<AccessToken> pending) => _ = pending.AsTask();
 }

@@ -1,0 +1,118 @@
+using TokenClients.Diagnostics;
+
+namespace TokenClients.Caching;
+
+/// <summary>
+/// Token sets of signed-in users (authorization-code flows), kept in the <see cref="ITokenStore"/> per subject.
+/// </summary>
+/// <remarks>
+/// <para>A user has one stored set and so one refresh token, which a rotating server accepts once. Every context of the
+/// user therefore refreshes through one gate per subject (and, with a fleet lock, one lock per subject across
+/// instances), and each refresh starts from the set stored now, never from a copy read before the gate.</para>
+/// <para>The stored access token belongs to the user's plain context (<see cref="TokenContext.ForSubject"/>). A context
+/// with its own scope, resource or parameters gets its own access token by refreshing with the stored refresh token,
+/// writes back only the rotated refresh token, and never serves the stored access token: a token for one audience is
+/// never handed to a caller that asked for another.</para>
+/// <para>A stored set is removed only when this provider's own refresh request saw its refresh token rejected. When the
+/// store holds a newer refresh token than the one rejected (another instance or a new sign-in rotated it meanwhile), the
+/// refresh is tried once more with that one.</para>
+/// </remarks>
+internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore store) : ITokenSource
+{
+    private readonly SubjectGates _gates = new();
+
+    public async Task<TokenSet> FetchAsync(TokenEntry entry, CancellationToken cancellationToken)
+    {
+        var subject = entry.Context.Subject ?? throw new InvalidOperationException(
+            $"Token provider '{provider.Name}' holds tokens of connected users: set {nameof(TokenContext)}.{nameof(TokenContext.Subject)} to the user's id.");
+        using (await _gates.EnterAsync(subject, cancellationToken).ConfigureAwait(false))
+        {
+            if (provider.Shared is not { HasLock: true } shared)
+            {
+                return await RefreshAsync(entry, subject, cancellationToken).ConfigureAwait(false);
+            }
+
+            // One refresh per user across the fleet: the others wait for the rotated set to reach the store.
+            return await shared.SingleFlightAsync(
+                provider.Name,
+                entry.SharedKey ??= TokenCacheKey.ForSubject(provider.Name, subject),
+                token => store.GetAsync(provider.Name, subject, token),
+                tokens => entry.IsSubjectDefault && provider.IsNewerAndFresh(entry, tokens),
+                token => RefreshAsync(entry, subject, token),
+                publish: null,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TokenSet> RefreshAsync(TokenEntry entry, string subject, CancellationToken cancellationToken)
+    {
+        var name = provider.Name;
+        var stored = await store.GetAsync(name, subject, cancellationToken).ConfigureAwait(false)
+            ?? throw new InteractionRequiredException(name, subject, "No token set is stored for this user: the user has not signed in, or signed out.");
+        var isDefault = entry.IsSubjectDefault;
+        if (isDefault && provider.IsNewerAndFresh(entry, stored))
+        {
+            return stored;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            if (stored.RefreshToken is not { } refreshToken || !provider.Client.CanRefresh || stored.RefreshTokenExpiresAt <= provider.Time.GetUtcNow())
+            {
+                if (isDefault && provider.IsUsable(stored))
+                {
+                    return stored;
+                }
+
+                throw new InteractionRequiredException(name, subject, "The access token expired and no usable refresh token is stored.");
+            }
+
+            TokenSet refreshed;
+            try
+            {
+                var current = stored;
+                refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(name, "refresh_token", provider.Time,
+                    () => provider.RefreshAsync(current, refreshToken, entry.Context, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (TokenRequestException exception) when (exception.IsGrantRejected)
+            {
+                var now = await store.GetAsync(name, subject, CancellationToken.None).ConfigureAwait(false);
+                if (attempt == 0 && now?.RefreshToken is { } newer && !string.Equals(newer, refreshToken, StringComparison.Ordinal))
+                {
+                    // Rotated meanwhile by another instance or a new sign-in: that refresh token is the live one.
+                    Safe.Log(provider.Logger, static (logger, name) => Log.RefreshRaceLost(logger, name), name);
+                    if (isDefault && provider.IsNewerAndFresh(entry, now))
+                    {
+                        return now;
+                    }
+
+                    stored = now;
+                    continue;
+                }
+
+                if (now is not null && string.Equals(now.RefreshToken, refreshToken, StringComparison.Ordinal))
+                {
+                    // This request saw that very refresh token rejected: the stored set is dead.
+                    await store.TryRemoveAsync(name, subject, now, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                throw new InteractionRequiredException(name, subject, "The refresh token was rejected.", exception);
+            }
+
+            // The old refresh token may be consumed already: the rotated one must reach the store whatever happens next.
+            var replacement = isDefault ? refreshed.WithRefreshTokenFrom(stored) : stored.WithRefreshTokenOf(refreshed);
+            if (!TokenSetIdentity.Same(replacement, stored)
+                && !await store.TryReplaceAsync(name, subject, stored, replacement, CancellationToken.None).ConfigureAwait(false))
+            {
+                if (await store.GetAsync(name, subject, CancellationToken.None).ConfigureAwait(false) is null)
+                {
+                    throw new InteractionRequiredException(name, subject, "The user's token set was removed (signed out) while it was being refreshed.");
+                }
+
+                Safe.Log(provider.Logger, static (logger, name) => Log.RefreshRaceLost(logger, name), name);
+            }
+
+            return isDefault ? replacement : refreshed;
+        }
+    }
+}
