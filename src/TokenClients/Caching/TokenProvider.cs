@@ -16,7 +16,7 @@ namespace TokenClients.Caching;
 internal sealed class TokenProvider : ITokenProvider, IDisposable
 {
     private readonly TokenEntryTable _entries;
-    private readonly ITokenSource _source;
+    private readonly TokenFetcher _fetcher;
     private readonly HitClock _clock;
     private readonly RejectedTokens _rejected = new();
     private readonly CancellationTokenSource _shutdown = new();
@@ -32,15 +32,10 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         Shared = shared;
         _clock = new HitClock(time);
         _entries = new TokenEntryTable(this, options.MaxCachedContexts, logger);
-        if (client.RequiresInteraction)
-        {
-            _source = new SubjectTokenSource(this, store
-                ?? throw new InvalidOperationException($"Token provider '{name}' uses an interactive flow and needs an {nameof(ITokenStore)}."));
-        }
-        else
-        {
-            _source = new ClientTokenSource(this);
-        }
+        ITokenSource source = client.RequiresInteraction
+            ? new SubjectTokenSource(this, store ?? throw new InvalidOperationException($"Token provider '{name}' uses an interactive flow and needs an {nameof(ITokenStore)}."))
+            : new ClientTokenSource(this);
+        _fetcher = new TokenFetcher(this, source, _clock, _entries, _shutdown.Token);
     }
 
     public string Name { get; }
@@ -163,7 +158,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
             // An entry evicted between the lookup and the fetch takes no fetch: the next lookup finds its successor.
-            if (StartFetch(_entries.GetOrAdd(context), refreshAhead: false) is { } fetch)
+            if (_fetcher.Start(_entries.GetOrAdd(context), refreshAhead: false) is { } fetch)
             {
                 var cached = await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
                 return cached.Token;
@@ -175,180 +170,7 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
     {
         if (Volatile.Read(ref entry.InFlight) is null && Volatile.Read(ref _disposed) == 0)
         {
-            _ = StartFetch(entry, refreshAhead: true);
+            _ = _fetcher.Start(entry, refreshAhead: true);
         }
     }
-
-    /// <summary>Joins the entry's fetch or starts one; <see langword="null"/> when the entry was evicted.</summary>
-    private Task<CachedToken>? StartFetch(TokenEntry entry, bool refreshAhead)
-    {
-        TaskCompletionSource<CachedToken> completion;
-        CachedToken? previous;
-        lock (entry)
-        {
-            if (entry.InFlight is { } running)
-            {
-                return running;
-            }
-
-            if (entry.Evicted)
-            {
-                return refreshAhead ? Task.FromResult(entry.Current!) : null;
-            }
-
-            previous = entry.Current;
-            var now = Time.GetUtcNow().UtcTicks;
-            if (previous is not null && now < previous.UsableUntilTicks
-                && (!refreshAhead || now < previous.RefreshAtTicks || now < entry.RetryNotBeforeTicks))
-            {
-                // Another caller refreshed the entry between our read and this lock.
-                return Task.FromResult(previous);
-            }
-
-            completion = new TaskCompletionSource<CachedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-            entry.InFlight = completion.Task;
-        }
-
-        if (refreshAhead)
-        {
-            // The caller that noticed the refresh window must not pay for the refresh.
-            TokenClientsDiagnostics.RecordRefreshAhead(Name);
-            // Nor carry its execution context: the refresh's span is not a child of whichever request noticed the window.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _ = Task.Run(() => RunFetchAsync(entry, previous, completion));
-            }
-        }
-        else
-        {
-            _ = RunFetchAsync(entry, previous, completion);
-        }
-
-        return completion.Task;
-    }
-
-    private async Task RunFetchAsync(TokenEntry entry, CachedToken? previous, TaskCompletionSource<CachedToken> completion)
-    {
-        TokenSet? tokens = null;
-        CachedToken? cached = null;
-        Exception? failure = null;
-        try
-        {
-            tokens = await _source.FetchAsync(entry, _shutdown.Token).ConfigureAwait(false);
-            _clock.Reanchor();
-            cached = Admit(tokens);
-        }
-#pragma warning disable CA1031 // Every failure goes to the callers, below.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            failure = exception;
-        }
-
-        // State first, callers next, logs last: nothing after the fetch can leave the callers waiting.
-        var now = Time.GetUtcNow();
-        var notFresher = false;
-        var stillServing = false;
-        lock (entry)
-        {
-            if (tokens is not null)
-            {
-                // Kept even when the set was refused (already expired, unusable): its refresh token may be the only live one.
-                entry.Last = tokens;
-            }
-
-            if (cached is not null)
-            {
-                // A server that keeps re-issuing the same token near expiry must not be asked again at once.
-                notFresher = previous is not null && cached.Token.ExpiresAt <= previous.Token.ExpiresAt;
-                entry.RetryNotBeforeTicks = notFresher ? (now + Options.RefreshRetryInterval).UtcTicks : 0;
-                entry.Current = cached;
-                entry.CurrentReplacesRejected = entry.NextReplacesRejected;
-                entry.NextReplacesRejected = false;
-            }
-            else
-            {
-                stillServing = previous is not null && now.UtcTicks < previous.UsableUntilTicks;
-                if (stillServing)
-                {
-                    entry.RetryNotBeforeTicks = (now + Options.RefreshRetryInterval).UtcTicks;
-                }
-            }
-
-            entry.InFlight = null;
-        }
-
-        if (cached is not null)
-        {
-            completion.TrySetResult(cached);
-        }
-        else
-        {
-            completion.TrySetException(Wrap(failure!));
-
-            // Every waiter may have cancelled: observe the failure so it never surfaces as unobserved.
-            _ = completion.Task.Exception;
-        }
-
-        _entries.TrimIfOver();
-        LogOutcome(tokens, cached, failure, notFresher, stillServing);
-    }
-
-    /// <summary>Turns a fetched token set into a snapshot, or refuses it with the reason.</summary>
-    private CachedToken Admit(TokenSet tokens)
-    {
-        var now = Time.GetUtcNow();
-        if (tokens.ExpiresAt <= now)
-        {
-            throw new TokenRequestException(Name, null, null, null, "The token endpoint returned a token that has already expired; check the server's clock and the token lifetime it issues");
-        }
-
-        if (!IsHeaderSafe(tokens.AccessToken))
-        {
-            throw new TokenRequestException(Name, null, null, null, "The access token contains characters an Authorization header cannot carry (only visible ASCII is allowed); it was not cached");
-        }
-
-        return CachedToken.Create(tokens, now, Options);
-    }
-
-    /// <summary>Whether a token is made of visible ASCII only (RFC 6750's b64token is a subset), so a header can carry it.</summary>
-    private static bool IsHeaderSafe(string token)
-    {
-        foreach (var c in token)
-        {
-            if (c is < '!' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private void LogOutcome(TokenSet? tokens, CachedToken? cached, Exception? failure, bool notFresher, bool stillServing)
-    {
-        if (cached is not null)
-        {
-            if (notFresher)
-            {
-                Safe.Log(Logger, static (logger, state) => Log.RefreshNotFresher(logger, state.Name, state.Interval), (Name, Interval: Options.RefreshRetryInterval));
-            }
-
-            Safe.Log(Logger, static (logger, state) => Log.TokenAcquired(logger, state.Name, state.ExpiresAt), (Name, tokens!.ExpiresAt));
-        }
-        else if (stillServing)
-        {
-            Safe.Log(Logger, static (logger, state) => Log.RefreshAheadFailed(logger, state.Name, state.Interval, state.Failure), (Name, Interval: Options.RefreshRetryInterval, Failure: failure!));
-        }
-        else
-        {
-            Safe.Log(Logger, static (logger, state) => Log.TokenAcquisitionFailed(logger, state.Name, state.Failure), (Name, Failure: failure!));
-        }
-    }
-
-    private Exception Wrap(Exception exception) => exception switch
-    {
-        TokenRequestException or OperationCanceledException or InvalidOperationException => exception,
-        _ => new TokenRequestException(Name, null, null, null, $"The token client failed unexpectedly ({exception.GetType().Name})", exception),
-    };
 }
