@@ -48,10 +48,10 @@ internal sealed class OriginSet
         return false;
     }
 
-    /// <summary>Whether both are absolute and share scheme, host and port.</summary>
-    public static bool SameOrigin(Uri a, Uri? b) =>
+    /// <summary>Whether both are the same URI, or absolute and share scheme, host and port.</summary>
+    public static bool SameOrigin(Uri? a, Uri? b) =>
         ReferenceEquals(a, b)
-        || (b is { IsAbsoluteUri: true } && a.IsAbsoluteUri && a.Port == b.Port
+        || (a is { IsAbsoluteUri: true } && b is { IsAbsoluteUri: true } && a.Port == b.Port
             && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
             && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase));
 

@@ -22,7 +22,9 @@ namespace TokenClients;
 /// is: the token is not dropped and the request is not resent.</para>
 /// <para>The header lives on the request only while this handler's inner handler sends it: it is removed once the
 /// response (or the failure) comes back, so nothing that reads the request afterwards, a log entry that kept the
-/// request's headers included, finds the token.</para>
+/// request's headers included, finds the token. <c>AddTokenHandler</c> places it directly around the client's primary
+/// handler, so that no other handler or logger of the chain ever sees the header; a chain built by hand should do the
+/// same.</para>
 /// </remarks>
 public sealed class TokenHandler : DelegatingHandler
 {
@@ -82,7 +84,7 @@ public sealed class TokenHandler : DelegatingHandler
             return pendingResponse;
         }
 
-        return HandleResponseAsync(request, target!, context, token, pendingResponse, cancellationToken);
+        return HandleResponseAsync(request, target, context, token, pendingResponse, cancellationToken);
     }
 
     /// <summary>Notes that requests carry contexts from now on.</summary>
@@ -124,10 +126,10 @@ public sealed class TokenHandler : DelegatingHandler
             return await SendWithoutToken(request, cancellationToken).ConfigureAwait(false);
         }
 
-        return await HandleResponseAsync(request, target!, context, token, SendWithToken(request, token, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await HandleResponseAsync(request, target, context, token, SendWithToken(request, token, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> HandleResponseAsync(HttpRequestMessage request, Uri target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> HandleResponseAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
     {
         try
         {

@@ -11,8 +11,10 @@ public sealed class TokenOriginTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Unauthorized_from_a_redirected_origin_is_returned_without_a_new_token_or_a_resend()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Unauthorized_from_a_redirected_origin_is_returned_without_a_new_token_or_a_resend(bool allowAnyOrigin)
     {
         var seenByOther = new ConcurrentQueue<string>();
         await using var other = await LoopbackServer.StartAsync(app => app.Run(context =>
@@ -30,7 +32,7 @@ public sealed class TokenOriginTests
         var tokens = new CountingTokenClient();
         var services = new ServiceCollection();
         services.AddTokenProvider("counting", p => p.UseTokenClient("Counting", (_, _) => tokens));
-        services.AddHttpClient("api", c => c.BaseAddress = LoopbackServer.Address(api)).AddTokenHandler("counting");
+        services.AddHttpClient("api", c => c.BaseAddress = LoopbackServer.Address(api)).AddTokenHandler("counting", o => o.AllowAnyOrigin = allowAnyOrigin);
         await using var provider = services.BuildServiceProvider();
 
         using var response = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("api")
