@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Warning, "Token provider '{Provider}': a sign-in could not be kept in the shared cache; its callback must reach this instance.")]
     public static partial void SharedSignInUnavailable(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(50, LogLevel.Warning, "Token provider '{Provider}': a 401 came from {Origin}, which the request was redirected to and which did not receive the token; the token is kept and the request is not resent.")]
+    public static partial void UnauthorizedFromAnotherOrigin(ILogger logger, string provider, string origin);
 }

@@ -48,5 +48,12 @@ internal sealed class OriginSet
         return false;
     }
 
+    /// <summary>Whether both are the same URI, or absolute and share scheme, host and port.</summary>
+    public static bool SameOrigin(Uri? a, Uri? b) =>
+        ReferenceEquals(a, b)
+        || (a is { IsAbsoluteUri: true } && b is { IsAbsoluteUri: true } && a.Port == b.Port
+            && string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase));
+
     public static string Describe(Uri? uri) => uri is { IsAbsoluteUri: true } ? uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) : "(no address)";
 }

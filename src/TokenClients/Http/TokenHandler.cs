@@ -12,11 +12,19 @@ namespace TokenClients;
 /// </summary>
 /// <remarks>
 /// <para>Policy (caching, refresh) lives in the <see cref="ITokenProvider"/>; this handler only reads from it.
-/// A cached token costs one dictionary lookup and one header assignment.</para>
+/// A cached token costs one dictionary lookup and two header assignments.</para>
 /// <para>Fails closed: when no token can be had, the request is not sent and the caller gets the
 /// <see cref="TokenRequestException"/>.</para>
 /// <para>A token goes only to the allowed origins (the client's <c>BaseAddress</c> and
-/// <see cref="TokenHandlerOptions.AllowedOrigins"/>); a request to any other origin is sent without it.</para>
+/// <see cref="TokenHandlerOptions.AllowedOrigins"/>); a request to any other origin is sent without it. The origin is
+/// checked before every send that carries the token, the 401 retry included. A 401 from an origin the token was not
+/// sent to (a redirect moved the request there, and the redirect dropped the header) is returned to the caller as it
+/// is: the token is not dropped and the request is not resent.</para>
+/// <para>The header lives on the request only while this handler's inner handler sends it: it is removed once the
+/// response (or the failure) comes back, so nothing that reads the request afterwards, a log entry that kept the
+/// request's headers included, finds the token. <c>AddTokenHandler</c> places it directly around the client's primary
+/// handler, so that no other handler or logger of the chain ever sees the header; a chain built by hand should do the
+/// same.</para>
 /// </remarks>
 public sealed class TokenHandler : DelegatingHandler
 {
@@ -50,11 +58,10 @@ public sealed class TokenHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!_allowedOrigins.Allows(request.RequestUri))
+        var target = request.RequestUri;
+        if (!_allowedOrigins.Allows(target))
         {
-            Log.OriginNotAllowed(_logger, _provider.Name, OriginSet.Describe(request.RequestUri));
-            request.Headers.Authorization = null;
-            return base.SendAsync(request, cancellationToken);
+            return SendWithoutToken(request, cancellationToken);
         }
 
         TokenContext? context = null;
@@ -70,11 +77,14 @@ public sealed class TokenHandler : DelegatingHandler
         }
 
         var token = pendingToken.Result;
-        request.Headers.Authorization = token.HeaderValue;
-        var pendingResponse = base.SendAsync(request, cancellationToken);
-        return pendingResponse.IsCompletedSuccessfully && pendingResponse.Result.StatusCode != HttpStatusCode.Unauthorized
-            ? pendingResponse
-            : HandleResponseAsync(request, context, token, pendingResponse, cancellationToken);
+        var pendingResponse = SendWithToken(request, token, cancellationToken);
+        if (pendingResponse.IsCompletedSuccessfully && pendingResponse.Result.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            request.Headers.Authorization = null;
+            return pendingResponse;
+        }
+
+        return HandleResponseAsync(request, target, context, token, pendingResponse, cancellationToken);
     }
 
     /// <summary>Notes that requests carry contexts from now on.</summary>
@@ -83,35 +93,79 @@ public sealed class TokenHandler : DelegatingHandler
     private static bool CanResend(HttpContent? content) =>
         content is null or ByteArrayContent or ReadOnlyMemoryContent or JsonContent;
 
+    private Task<HttpResponseMessage> SendWithoutToken(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Log.OriginNotAllowed(_logger, _provider.Name, OriginSet.Describe(request.RequestUri));
+        request.Headers.Authorization = null;
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends with the token attached; the caller removes it once the send completes.</summary>
+    private Task<HttpResponseMessage> SendWithToken(HttpRequestMessage request, AccessToken token, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = token.HeaderValue;
+        try
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+        catch
+        {
+            request.Headers.Authorization = null;
+            throw;
+        }
+    }
+
     private async Task<HttpResponseMessage> SendWithPendingTokenAsync(HttpRequestMessage request, TokenContext? context, ValueTask<AccessToken> pendingToken, CancellationToken cancellationToken)
     {
         var token = await pendingToken.ConfigureAwait(false);
-        request.Headers.Authorization = token.HeaderValue;
-        return await HandleResponseAsync(request, context, token, base.SendAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        // The request is the caller's while the token was on its way: check its address again.
+        var target = request.RequestUri;
+        if (!_allowedOrigins.Allows(target))
+        {
+            return await SendWithoutToken(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await HandleResponseAsync(request, target, context, token, SendWithToken(request, token, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> HandleResponseAsync(HttpRequestMessage request, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> HandleResponseAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
     {
-        var response = await pendingResponse.ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || !CanResend(request.Content))
+        try
         {
-            return response;
-        }
+            var response = await pendingResponse.ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.Unauthorized || !CanResend(request.Content))
+            {
+                return response;
+            }
 
-        // Drop exactly the token this request carried: a newer one another caller fetched stays.
-        await _provider.InvalidateAsync(sent, context, cancellationToken).ConfigureAwait(false);
-        var fresh = await _provider.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
-        if (fresh.Equals(sent))
+            // A redirect rewrites RequestUri and drops the header: a 401 from another origin never saw the token, says
+            // nothing about it, and must not draw the token there on a resend.
+            var answeredBy = request.RequestUri;
+            if (!OriginSet.SameOrigin(target, answeredBy) || !_allowedOrigins.Allows(answeredBy))
+            {
+                Log.UnauthorizedFromAnotherOrigin(_logger, _provider.Name, OriginSet.Describe(answeredBy));
+                return response;
+            }
+
+            // Drop exactly the token this request carried: a newer one another caller fetched stays.
+            await _provider.InvalidateAsync(sent, context, cancellationToken).ConfigureAwait(false);
+            var fresh = await _provider.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
+            if (fresh.Equals(sent) || !_allowedOrigins.Allows(request.RequestUri))
+            {
+                return response;
+            }
+
+            Log.RetryingAfterUnauthorized(_logger, _provider.Name);
+            TokenClientsDiagnostics.RecordUnauthorizedRetry(_provider.Name);
+            response.Dispose();
+
+            // Resent once; a second 401 goes back to the caller.
+            return await SendWithToken(request, fresh, cancellationToken).ConfigureAwait(false);
+        }
+        finally
         {
-            return response;
+            request.Headers.Authorization = null;
         }
-
-        Log.RetryingAfterUnauthorized(_logger, _provider.Name);
-        TokenClientsDiagnostics.RecordUnauthorizedRetry(_provider.Name);
-        response.Dispose();
-        request.Headers.Authorization = fresh.HeaderValue;
-
-        // Resent once; a second 401 goes back to the caller.
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using TokenClients;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,8 +11,18 @@ public static class TokenHandlerHttpClientBuilderExtensions
     /// Adds a <see cref="TokenHandler"/> that puts the named provider's token on every request of this client
     /// whose origin is the client's <c>BaseAddress</c> or one of <see cref="TokenHandlerOptions.AllowedOrigins"/>.
     /// With neither set, no request gets the token (and each logs a warning) unless
-    /// <see cref="TokenHandlerOptions.AllowAnyOrigin"/> is set. A redirect never carries it to another origin.
+    /// <see cref="TokenHandlerOptions.AllowAnyOrigin"/> is set. A redirect never carries it to another origin, and a
+    /// 401 from an origin a redirect led to is returned as it is: no new token is fetched and nothing is resent there.
     /// </summary>
+    /// <remarks>
+    /// <para>The handler sits innermost, directly around the client's primary handler, whatever the order of the
+    /// client's configuration: every other handler of the client (its own <c>AddHttpMessageHandler</c> handlers,
+    /// resilience, the framework's HttpClient logging) runs before the token is attached and after it is removed
+    /// again. The framework's Trace-level header logging therefore never holds the token, not even in the
+    /// structured state a sink exports, and a handler that rewrites the request's address does so before the origin
+    /// is checked. A handler that must read the <c>Authorization</c> header cannot be placed inside it.</para>
+    /// <para>Calling it again for the same client replaces the provider.</para>
+    /// </remarks>
     /// <param name="builder">The HttpClient builder.</param>
     /// <param name="providerName">The name the provider was registered under with <c>AddTokenProvider</c>.</param>
     /// <param name="configure">Names further origins that may receive the token.</param>
@@ -28,30 +37,8 @@ public static class TokenHandlerHttpClientBuilderExtensions
             builder.Services.Configure(clientName, configure);
         }
 
-        return builder.AddHttpMessageHandler(services =>
-        {
-            var provider = services.GetRequiredKeyedService<ITokenProvider>(providerName);
-            var options = services.GetRequiredService<IOptionsMonitor<TokenHandlerOptions>>().Get(clientName);
-            var origins = new List<Uri>(options.AllowedOrigins);
-            if (BaseAddressOf(services, clientName) is { } baseAddress)
-            {
-                origins.Add(baseAddress);
-            }
-
-            return new TokenHandler(provider, options.AllowAnyOrigin ? null : origins, services.GetService<ILogger<TokenHandler>>());
-        });
-    }
-
-    /// <summary>Reads the BaseAddress the client's configuration sets, by applying it to a throwaway HttpClient.</summary>
-    private static Uri? BaseAddressOf(IServiceProvider services, string clientName)
-    {
-        var factoryOptions = services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(clientName);
-        using var probe = new HttpClient();
-        foreach (var action in factoryOptions.HttpClientActions)
-        {
-            action(probe);
-        }
-
-        return probe.BaseAddress;
+        builder.Services.Configure<TokenHandlerRegistration>(clientName, r => r.ProviderName = providerName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, TokenHandlerBuilderFilter>());
+        return builder;
     }
 }
