@@ -67,12 +67,14 @@ public static class TokenProviderServiceCollectionExtensions
         // configuration, so it also applies to a primary handler set with ConfigureTokenHttpClient.
         services.PostConfigure<HttpClientFactoryOptions>(clientName, static options => options.HttpMessageHandlerBuilderActions.Add(static builder =>
         {
+            // Set only when on: a primary handler the user shares across rotations is already off, and setting a property of
+            // a handler that has sent requests throws.
             switch (builder.PrimaryHandler)
             {
-                case SocketsHttpHandler sockets:
+                case SocketsHttpHandler { AllowAutoRedirect: true } sockets:
                     sockets.AllowAutoRedirect = false;
                     break;
-                case HttpClientHandler client:
+                case HttpClientHandler { AllowAutoRedirect: true } client:
                     client.AllowAutoRedirect = false;
                     break;
             }
