@@ -36,4 +36,15 @@ public sealed class TokenProviderOptions
     /// entries closest to expiry are evicted. Default: 10,000.
     /// </summary>
     public int MaxCachedContexts { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether this provider's refresh tokens may be used more than once. When
+    /// <see langword="false"/> (the default) a refresh token is treated as single-use, as servers that rotate refresh
+    /// tokens treat it: a refresh request is sent again only when the earlier attempt provably reached nobody (the
+    /// connection could not be established), never after an attempt timeout, a 5xx answer or a dropped connection,
+    /// because the server may already have spent it and issued a new one whose answer was lost. Set it to
+    /// <see langword="true"/> for a server whose refresh tokens stay valid after use: refresh requests are then retried
+    /// like any other token request. Authorization codes are never sent twice.
+    /// </summary>
+    public bool ReusableRefreshTokens { get; set; }
 }

@@ -26,7 +26,7 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
         Add(parameters, "username", options.Username);
         Add(parameters, "password", options.Password);
         Add(parameters, "scope", context.Scope ?? options.Scope);
-        return SendAsync(parameters, context, cancellationToken);
+        return SendAsync(parameters, context, refresh: false, cancellationToken);
     }
 
     public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
 
         var parameters = Start(options.RefreshGrantType!);
         Add(parameters, "refresh_token", refreshToken);
-        return SendAsync(parameters, context, cancellationToken);
+        return SendAsync(parameters, context, refresh: true, cancellationToken);
     }
 
     private List<KeyValuePair<string, string>> Start(string grantType)
@@ -67,21 +67,21 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
         }
     }
 
-    private async Task<TokenSet> SendAsync(List<KeyValuePair<string, string>> grant, TokenContext context, CancellationToken cancellationToken)
+    private async Task<TokenSet> SendAsync(List<KeyValuePair<string, string>> grant, TokenContext context, bool refresh, CancellationToken cancellationToken)
     {
         var provider = options.BearerTokenProvider is null ? null : bearerProvider()
             ?? throw new InvalidOperationException($"Token provider '{providerName}': the bearer token provider '{options.BearerTokenProvider}' is not registered.");
         var bearer = provider is null ? null : await provider.GetTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SendOnceAsync(grant, context, bearer, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(grant, context, bearer, refresh, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenRequestException exception) when (bearer is not null && exception.StatusCode == HttpStatusCode.Unauthorized && exception.Error is null)
         {
             // The bearer token itself was refused: replace it once.
             await provider!.InvalidateAsync(bearer, cancellationToken: cancellationToken).ConfigureAwait(false);
             bearer = await provider.GetTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await SendOnceAsync(grant, context, bearer, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(grant, context, bearer, refresh, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -103,7 +103,7 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
 
     private int Rank(string name) => options.ParameterOrder.IndexOf(name) is var index and >= 0 ? index : int.MaxValue;
 
-    private async Task<TokenSet> SendOnceAsync(List<KeyValuePair<string, string>> grant, TokenContext context, AccessToken? bearer, CancellationToken cancellationToken)
+    private async Task<TokenSet> SendOnceAsync(List<KeyValuePair<string, string>> grant, TokenContext context, AccessToken? bearer, bool refresh, CancellationToken cancellationToken)
     {
         // One id per request message: a retry of this message resends it; a new message (a replaced bearer) gets its own.
         var requestId = string.IsNullOrEmpty(options.RequestIdParameter) && string.IsNullOrEmpty(options.RequestIdHeader) ? null : Guid.NewGuid().ToString("N");
@@ -153,9 +153,15 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
 
+        if (refresh)
+        {
+            // The server may rotate the refresh token on first sight: not sent again once an attempt may have reached it.
+            OneTimeCredential.Mark(request, OneTimeCredentialKind.RefreshToken);
+        }
+
         // Awaited inside the using: a retry resends this request's content, which must outlive every attempt.
         return await JsonTokenEndpoint.SendAsync(httpClient(), request, providerName,
-            options.Response, timeProvider, options.DefaultTokenLifetime, cancellationToken).ConfigureAwait(false);
+            options.Response, timeProvider, options.DefaultTokenLifetime, options.AcceptedTokenTypes, cancellationToken).ConfigureAwait(false);
     }
 
     private static string FormEncode(string? value) => WebUtility.UrlEncode(value ?? string.Empty);

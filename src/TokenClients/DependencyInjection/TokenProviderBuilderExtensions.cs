@@ -59,6 +59,21 @@ public static class TokenProviderBuilderExtensions
     /// Tunes the resilience pipeline of the token endpoint's HttpClient: retries with backoff and jitter honouring
     /// <c>Retry-After</c>, attempt and total timeouts, circuit breaker. 400 and 401 answers are never retried.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Defaults, chosen for slow identity providers: an attempt timeout of 20 seconds, which covers the whole answer,
+    /// body included; a total timeout of 45 seconds for the request with all its retries and back-off, which keeps it
+    /// within the 60-second lifetime of the shared-cache lock; a circuit-breaker sampling duration of 60 seconds (at
+    /// least twice the attempt timeout, as the pipeline's validation requires: raise it with the attempt timeout).
+    /// Every failure ends within the total timeout as a <see cref="TokenRequestException"/> that names its cause.
+    /// </para>
+    /// <para>
+    /// Whatever <c>ShouldHandle</c> is set here, a refresh token (unless <see cref="TokenProviderOptions.ReusableRefreshTokens"/>)
+    /// or an authorization code is sent again only when the earlier attempt provably reached nobody (the connection
+    /// could not be established); never after an attempt timeout, a 5xx answer or a connection dropped after sending.
+    /// An answer over <see cref="TokenClientsHttp.MaxResponseBytes"/> and a redirect are never retried.
+    /// </para>
+    /// </remarks>
     /// <param name="builder">The provider builder.</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -27,18 +29,56 @@ public static class TokenProviderServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
+        var clientName = TokenClientsHttp.ClientName(name);
+        string? pipeline = null;
         var httpClient = services
-            .AddHttpClient(TokenClientsHttp.ClientName(name), client => client.MaxResponseContentBufferSize = TokenClientsHttp.MaxResponseBytes)
+            .AddHttpClient(clientName, client => client.MaxResponseContentBufferSize = TokenClientsHttp.MaxResponseBytes)
             // Token traffic carries secrets (and Telmai's password rides in the URL): no request logging, ours included.
             .RemoveAllLoggers()
-            // Outermost: an oversized answer is refused once, after retries, with its status kept.
-            .AddHttpMessageHandler(static () => new ResponseSizeLimitHandler());
+            // Outermost: names the timeout that ended a request; refuses redirects.
+            .AddHttpMessageHandler(services => new TokenEndpointFailureHandler(ResilienceOf(services, pipeline!)));
         var resilience = httpClient.AddStandardResilienceHandler(options =>
         {
+            // Slow identity providers answer in seconds, not milliseconds; the total stays under the shared-cache lock's
+            // 60 s lifetime, so a whole token request ends while the lock is still held.
+            options.AttemptTimeout.Timeout = TokenClientsHttp.DefaultAttemptTimeout;
+            options.TotalRequestTimeout.Timeout = TokenClientsHttp.DefaultTotalTimeout;
+
+            // The circuit breaker's sampling must span at least two attempts.
+            options.CircuitBreaker.SamplingDuration = TokenClientsHttp.DefaultAttemptTimeout * 3;
+
             // Token endpoints see few calls: judge the circuit on a handful of them.
             options.CircuitBreaker.MinimumThroughput = 8;
         });
+        pipeline = resilience.PipelineName;
+
+        // Inside the pipeline, innermost last: every attempt counted; one-time credentials never sent twice; the whole
+        // body read within the attempt (so its timeouts cover it) and capped.
         httpClient.AddHttpMessageHandler(services => new TokenEndpointAttemptHandler(services.GetRequiredService<TokenProviderRegistry>().KindOf(name)));
+        httpClient.AddHttpMessageHandler(services =>
+        {
+            var providerOptions = services.GetRequiredService<IOptionsMonitor<TokenProviderOptions>>();
+            var timeouts = ResilienceOf(services, resilience.PipelineName);
+            return new OneTimeCredentialHandler(() => providerOptions.Get(name).ReusableRefreshTokens, () => timeouts().AttemptTimeout.Timeout);
+        });
+        httpClient.AddHttpMessageHandler(static () => new ResponseSizeLimitHandler());
+
+        // Token requests never follow redirects (a 307 would carry the client's credentials anywhere). Added after every
+        // configuration, so it also applies to a primary handler set with ConfigureTokenHttpClient.
+        services.PostConfigure<HttpClientFactoryOptions>(clientName, static options => options.HttpMessageHandlerBuilderActions.Add(static builder =>
+        {
+            // Set only when on: a primary handler the user shares across rotations is already off, and setting a property of
+            // a handler that has sent requests throws.
+            switch (builder.PrimaryHandler)
+            {
+                case SocketsHttpHandler { AllowAutoRedirect: true } sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler { AllowAutoRedirect: true } client:
+                    client.AllowAutoRedirect = false;
+                    break;
+            }
+        }));
 
         var registry = TokenProviderRegistry.From(services);
         if (!registry.TryAdd(name, resilience))
@@ -56,6 +96,12 @@ public static class TokenProviderServiceCollectionExtensions
         var builder = new TokenProviderBuilder(name, services);
         configure?.Invoke(builder);
         return builder;
+    }
+
+    private static Func<HttpStandardResilienceOptions> ResilienceOf(IServiceProvider services, string pipelineName)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>();
+        return () => options.Get(pipelineName);
     }
 
     private static TokenProvider CreateProvider(IServiceProvider services, string name)

@@ -38,7 +38,8 @@ internal static class TokenProvidersConfiguration
         .Duration(nameof(TokenProviderOptions.ClockSkew), static (o, v) => o.ClockSkew = v)
         .Duration(nameof(TokenProviderOptions.RefreshBeforeExpiry), static (o, v) => o.RefreshBeforeExpiry = v)
         .Duration(nameof(TokenProviderOptions.RefreshRetryInterval), static (o, v) => o.RefreshRetryInterval = v)
-        .Number(nameof(TokenProviderOptions.MaxCachedContexts), static (o, v) => o.MaxCachedContexts = v);
+        .Number(nameof(TokenProviderOptions.MaxCachedContexts), static (o, v) => o.MaxCachedContexts = v)
+        .Flag(nameof(TokenProviderOptions.ReusableRefreshTokens), static (o, v) => o.ReusableRefreshTokens = v);
 
     public static string KindList => string.Join(", ", Kinds.Select(k => k.Name));
 
@@ -80,7 +81,8 @@ internal static class TokenProvidersConfiguration
 
     private static SettingTable<T> Common<T>()
         where T : TokenClientOptions =>
-        new SettingTable<T>().Duration(nameof(TokenClientOptions.DefaultTokenLifetime), static (o, v) => o.DefaultTokenLifetime = v);
+        new SettingTable<T>().Duration(nameof(TokenClientOptions.DefaultTokenLifetime), static (o, v) => o.DefaultTokenLifetime = v)
+        .List(nameof(TokenClientOptions.AcceptedTokenTypes), static o => o.AcceptedTokenTypes);
 
     private static SettingTable<MluviiOptions> Mluvii() => Common<MluviiOptions>()
         .Url(nameof(MluviiOptions.BaseAddress), static (o, v) => o.BaseAddress = v ?? MluviiDefaults.CloudAddress)

@@ -1,21 +1,20 @@
 using System.Net;
+using TokenClients.Internal;
 
 namespace TokenClients;
 
 /// <summary>
-/// Caps what a token endpoint may answer at <see cref="TokenClientsHttp.MaxResponseBytes"/>: a larger body is refused
-/// with its status code kept, so every token client reports it the same way.
+/// The innermost handler of a token endpoint HttpClient: reads the whole answer into memory within the attempt, with
+/// the attempt's cancellation token, so the attempt and total timeouts cover the body as well as the headers (a server
+/// that sends headers and then stalls cannot hold a token request forever). An answer over
+/// <see cref="TokenClientsHttp.MaxResponseBytes"/> is refused with a <see cref="ResponseTooLargeException"/>, which no
+/// retry strategy treats as transient; a body cut short fails as <see cref="HttpRequestError.ResponseEnded"/>.
 /// </summary>
 internal sealed class ResponseSizeLimitHandler : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.Content.Headers.ContentLength <= TokenClientsHttp.MaxResponseBytes)
-        {
-            return response;
-        }
-
         try
         {
             if (response.Content.Headers.ContentLength > TokenClientsHttp.MaxResponseBytes)
@@ -23,7 +22,6 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
                 throw new ResponseTooLargeException(response.StatusCode);
             }
 
-            // No declared length: read up to the cap and hand on the buffered body.
             var body = await ReadCappedAsync(response, cancellationToken).ConfigureAwait(false);
             var buffered = new ByteArrayContent(body);
             foreach (var (name, values) in response.Content.Headers)
@@ -44,34 +42,39 @@ internal sealed class ResponseSizeLimitHandler : DelegatingHandler
 
     private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                if (buffer.Length + read > TokenClientsHttp.MaxResponseBytes)
+                using var buffer = new MemoryStream();
+                var chunk = new byte[16 * 1024];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    throw new ResponseTooLargeException(response.StatusCode);
+                    if (buffer.Length + read > TokenClientsHttp.MaxResponseBytes)
+                    {
+                        throw new ResponseTooLargeException(response.StatusCode);
+                    }
+
+                    buffer.Write(chunk, 0, read);
                 }
 
-                buffer.Write(chunk, 0, read);
+                return buffer.ToArray();
             }
-
-            return buffer.ToArray();
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, TokenEndpointFailure.Truncated, exception, response.StatusCode);
         }
     }
 }
 
-/// <summary>A token endpoint answered more than <see cref="TokenClientsHttp.MaxResponseBytes"/>.</summary>
-internal sealed class ResponseTooLargeException : HttpRequestException
+/// <summary>A token endpoint answered more than <see cref="TokenClientsHttp.MaxResponseBytes"/>. Not an <see cref="HttpRequestException"/>: never retried.</summary>
+internal sealed class ResponseTooLargeException : Exception
 {
     public ResponseTooLargeException(HttpStatusCode statusCode)
-        : base($"The answer is larger than {TokenClientsHttp.MaxResponseBytes} bytes.", null, statusCode)
-    {
-    }
+        : base($"The answer is larger than {TokenClientsHttp.MaxResponseBytes} bytes.") => StatusCode = statusCode;
 
     public ResponseTooLargeException()
     {
@@ -86,4 +89,6 @@ internal sealed class ResponseTooLargeException : HttpRequestException
         : base(message, innerException)
     {
     }
+
+    public HttpStatusCode? StatusCode { get; }
 }

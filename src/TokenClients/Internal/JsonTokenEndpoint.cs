@@ -8,26 +8,22 @@ namespace TokenClients.Internal;
 internal static class JsonTokenEndpoint
 {
     public static async Task<TokenSet> SendAsync(HttpClient client, HttpRequestMessage request, string providerName, TokenResponseOptions shape,
-        TimeProvider time, TimeSpan defaultLifetime, CancellationToken cancellationToken)
+        TimeProvider time, TimeSpan defaultLifetime, IEnumerable<string> acceptedTokenTypes, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ResponseTooLargeException exception)
-        {
-            throw TooLarge(providerName, exception.StatusCode ?? HttpStatusCode.OK);
+            // The token HttpClient reads (and caps) the whole body inside each attempt: the timeouts cover it.
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The message names the failure only: the request URI may carry credentials (Telmai).
-            throw new TokenRequestException(providerName, null, null, null, $"The token endpoint could not be reached ({exception.GetType().Name})", exception);
+            throw TokenEndpointFailure.ToException(providerName, exception);
         }
 
         using (response)
         {
-            // The token HttpClient's ResponseSizeLimitHandler has already refused anything over the cap.
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             JsonElement root;
             try
@@ -49,11 +45,12 @@ internal static class JsonTokenEndpoint
                 throw new TokenRequestException(providerName, response.StatusCode, String(root, shape.Error), String(root, shape.ErrorDescription));
             }
 
-            return ToTokenSet(root, shape, providerName, response.StatusCode, time.GetUtcNow(), defaultLifetime);
+            return ToTokenSet(root, shape, providerName, response.StatusCode, time.GetUtcNow(), defaultLifetime, acceptedTokenTypes);
         }
     }
 
-    public static TokenSet ToTokenSet(JsonElement root, TokenResponseOptions shape, string providerName, HttpStatusCode status, DateTimeOffset now, TimeSpan defaultLifetime)
+    public static TokenSet ToTokenSet(JsonElement root, TokenResponseOptions shape, string providerName, HttpStatusCode status, DateTimeOffset now, TimeSpan defaultLifetime,
+        IEnumerable<string> acceptedTokenTypes)
     {
         var token = Navigate(root, shape.TokenPath);
         if (String(token, shape.AccessToken) is not { Length: > 0 } accessToken)
@@ -62,10 +59,18 @@ internal static class JsonTokenEndpoint
                 $"The token endpoint's answer carried no {shape.AccessToken}");
         }
 
+        // RFC 6750 section 2.1: a token travels in an Authorization header, which holds visible ASCII only. Anything
+        // else would be header injection, or a failure on every request that carries it: refuse it before it is cached.
+        if (!IsVisibleAscii(accessToken))
+        {
+            throw new TokenRequestException(providerName, status, null, null,
+                $"The token endpoint's {shape.AccessToken} has characters outside visible ASCII and cannot be sent in an Authorization header");
+        }
+
         return new TokenSet
         {
             AccessToken = accessToken,
-            TokenType = String(token, shape.TokenType) ?? "Bearer",
+            TokenType = TokenType(String(token, shape.TokenType), acceptedTokenTypes, providerName, status),
             ExpiresAt = ExpiresAt(token, shape.ExpiresIn, shape.ExpiryFormat, now) ?? JwtExpiry.Resolve(accessToken, null, now, defaultLifetime),
             RefreshToken = String(token, shape.RefreshToken) is { Length: > 0 } refresh ? refresh : null,
             RefreshTokenExpiresAt = ExpiresAt(token, shape.RefreshTokenExpiresIn, shape.ExpiryFormat, now),
@@ -75,8 +80,43 @@ internal static class JsonTokenEndpoint
         };
     }
 
-    public static TokenRequestException TooLarge(string providerName, HttpStatusCode status) =>
-        new(providerName, status, null, null, $"The token endpoint's answer is larger than {TokenClientsHttp.MaxResponseBytes} bytes");
+    /// <summary>
+    /// <c>Bearer</c> in any case (Keycloak answers <c>bearer</c>), or no type at all, is a bearer token, spelled as RFC 6750
+    /// does. Another type is only accepted when the provider lists it (in the listed spelling): sending, say, a DPoP or MAC
+    /// token as a bearer token would fail at the API, or leak a token bound to a key.
+    /// </summary>
+    private static string TokenType(string? type, IEnumerable<string> accepted, string providerName, HttpStatusCode status)
+    {
+        if (string.IsNullOrEmpty(type) || string.Equals(type, "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Bearer";
+        }
+
+        foreach (var name in accepted)
+        {
+            if (string.Equals(type, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return name;
+            }
+        }
+
+        var shown = IsVisibleAscii(type) && type.Length <= 40 ? type : "(unprintable)";
+        throw new TokenRequestException(providerName, status, null, null,
+            $"The token endpoint issued a token of type '{shown}', which this provider does not accept; list it in {nameof(TokenClientOptions.AcceptedTokenTypes)} to use it");
+    }
+
+    private static bool IsVisibleAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < '\x21' or > '\x7E')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public static string? ReadString(JsonElement root, string name) => String(root, name);
 

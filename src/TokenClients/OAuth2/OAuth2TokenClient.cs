@@ -27,7 +27,9 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
         Logger = logger;
         if (options.TokenEndpoint is null && options.Authority is { } authority)
         {
-            _discovery = new DiscoveryCache(authority.AbsoluteUri.TrimEnd('/'), CreateHttpClient);
+            // The token client never validates tokens: a discovery document without jwks_uri is enough. The other checks stay
+            // (issuer, endpoints under the authority, https off loopback).
+            _discovery = new DiscoveryCache(authority.AbsoluteUri.TrimEnd('/'), CreateHttpClient, new DiscoveryPolicy { RequireKeySet = false });
         }
     }
 
@@ -71,8 +73,10 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
         if (document.IsError)
         {
             _discovery.Refresh();
-            throw new TokenRequestException(ProviderName, document.HttpStatusCode == 0 ? null : document.HttpStatusCode, null, null,
-                $"The discovery document of '{Options.Authority}' could not be read: {document.Error}", document.Exception);
+            HttpStatusCode? status = document.HttpStatusCode == 0 ? null : document.HttpStatusCode;
+            var reason = document.Exception is { } exception ? TokenEndpointFailure.Nested(TokenEndpointFailure.Describe(exception, status).Detail) : document.Error;
+            throw new TokenRequestException(ProviderName, status, null, null,
+                $"The discovery document of '{Options.Authority}' could not be read: {reason}", document.Exception);
         }
 
         Log.EndpointDiscovered(Logger, ProviderName);
@@ -108,6 +112,13 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
         if ((context.Resource ?? Options.Resource) is { Length: > 0 } resource)
         {
             request.Parameters.Add("resource", resource, ParameterReplaceBehavior.Single);
+        }
+
+        // A refresh token (unless the provider's are reusable) and a code are spent by the server's first look at them:
+        // the token HttpClient sends them again only when no earlier attempt can have reached the server.
+        if (request is RefreshTokenRequest or AuthorizationCodeTokenRequest)
+        {
+            OneTimeCredential.Mark(request, request is RefreshTokenRequest ? OneTimeCredentialKind.RefreshToken : OneTimeCredentialKind.AuthorizationCode);
         }
 
         Log.TokenRequestSent(Logger, ProviderName, grant);
@@ -162,7 +173,8 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
                 };
             }
 
-            return JsonTokenEndpoint.ToTokenSet(json.Clone(), TokenResponseOptions.Standard, ProviderName, status ?? HttpStatusCode.OK, Time.GetUtcNow(), Options.DefaultTokenLifetime);
+            return JsonTokenEndpoint.ToTokenSet(json.Clone(), TokenResponseOptions.Standard, ProviderName, status ?? HttpStatusCode.OK, Time.GetUtcNow(), Options.DefaultTokenLifetime,
+                Options.AcceptedTokenTypes);
         }
 
         throw new TokenRequestException(ProviderName, status, null, null,
@@ -172,7 +184,5 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
             response.Exception);
     }
 
-    private TokenRequestException Unreachable(Exception? exception) => exception is ResponseTooLargeException tooLarge
-        ? JsonTokenEndpoint.TooLarge(ProviderName, tooLarge.StatusCode ?? HttpStatusCode.OK)
-        : new(ProviderName, null, null, null, $"The token endpoint could not be reached ({exception?.GetType().Name ?? "no answer"})", exception);
+    private TokenRequestException Unreachable(Exception? exception) => TokenEndpointFailure.ToException(ProviderName, exception);
 }

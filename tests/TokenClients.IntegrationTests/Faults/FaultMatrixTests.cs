@@ -8,15 +8,21 @@ namespace TokenClients.IntegrationTests.Faults;
 /// <summary>
 /// Every vendor against every fault its token endpoint can show, through the emulators' fault injection over real
 /// HTTP: a transient fault ends in a token after a retry, anything else in a <see cref="TokenRequestException"/>
-/// that names the provider, the status and the error; nothing from a failed answer is cached.
+/// that names the provider, the status and the error; nothing from a failed answer is cached. JustLogin's token request
+/// is an authorization-code exchange, a one-time credential: it is not sent again once the server may have seen it.
 /// </summary>
 public sealed class FaultMatrixTests
 {
-    public static TheoryData<string, int> TransientStatuses => Matrix(500, 502, 503, 504);
+    public static TheoryData<string, int> TransientStatuses => Matrix(RetryableVendors, 500, 502, 503, 504);
 
-    public static TheoryData<string, string> MalformedAnswers => Matrix("malformed-json", "html", "empty", "no-access-token", "oversized");
+    public static TheoryData<string, string> MalformedAnswers => Matrix(VendorRig.Names, "malformed-json", "html", "empty", "no-access-token", "oversized");
 
     public static TheoryData<string> Vendors => [.. VendorRig.Names];
+
+    /// <summary>The vendors whose token request is idempotent (all but JustLogin's code exchange).</summary>
+    public static TheoryData<string> IdempotentVendors => [.. RetryableVendors];
+
+    private static IReadOnlyList<string> RetryableVendors => [.. VendorRig.Names.Where(v => v != "justlogin")];
 
     [Theory]
     [MemberData(nameof(TransientStatuses))]
@@ -32,7 +38,34 @@ public sealed class FaultMatrixTests
     }
 
     [Theory]
-    [MemberData(nameof(Vendors))]
+    [InlineData(503)]
+    [InlineData(429)]
+    public async Task Code_exchange_answered_with_a_transient_status_is_not_sent_again(int status)
+    {
+        await using var rig = await VendorRig.StartAsync("justlogin", TimeProvider.System);
+        rig.Emulator.Faults.Enqueue(EmulatorFault.Status(status, retryAfter: status == 429 ? TimeSpan.FromSeconds(1) : null));
+
+        var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
+
+        Assert.Equal("justlogin", failure.ProviderName);
+        Assert.Contains("authorization code was not sent again", failure.Message, StringComparison.Ordinal);
+        Assert.Equal([status], TokenStatuses(rig));
+    }
+
+    [Fact]
+    public async Task Code_exchange_answered_after_the_attempt_timeout_is_not_sent_again()
+    {
+        await using var rig = await VendorRig.StartAsync("justlogin", TimeProvider.System, resilience: r => r.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300));
+        rig.Emulator.Faults.Enqueue(EmulatorFault.Delayed(TimeSpan.FromSeconds(1)));
+
+        var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
+
+        Assert.Contains("authorization code was not sent again", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("attempt timeout (0.3 s)", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(IdempotentVendors))]
     public async Task Too_many_requests_is_retried_after_the_retry_after_delay(string vendor)
     {
         await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System);
@@ -49,7 +82,7 @@ public sealed class FaultMatrixTests
     }
 
     [Theory]
-    [MemberData(nameof(Vendors))]
+    [MemberData(nameof(IdempotentVendors))]
     public async Task Answer_slower_than_the_attempt_timeout_is_abandoned_and_retried(string vendor)
     {
         await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System, resilience: r => r.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300));
@@ -74,7 +107,7 @@ public sealed class FaultMatrixTests
 
         Assert.Equal(ProviderOf(vendor), failure.ProviderName);
         Assert.Null(failure.StatusCode);
-        Assert.Contains("could not be reached", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be reached: the connection could not be established", failure.Message, StringComparison.Ordinal);
         Assert.Empty(rig.Emulator.Journal.TokenRequests);
     }
 
@@ -180,6 +213,7 @@ public sealed class FaultMatrixTests
 
         Assert.NotNull(broken);
         Assert.Equal(ProviderOf(vendor), broken.ProviderName);
+        Assert.Contains("circuit breaker of this token endpoint is open", broken.Message, StringComparison.Ordinal);
         var seenWhileOpen = rig.Emulator.Journal.TokenRequests.Count;
         await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
         Assert.Equal(seenWhileOpen, rig.Emulator.Journal.TokenRequests.Count); // an open circuit sends nothing
@@ -195,10 +229,10 @@ public sealed class FaultMatrixTests
     // MoodHood's first token request is the client stage, a provider of its own.
     private static string ProviderOf(string vendor) => vendor == "moodhood" ? "moodhood.client" : vendor;
 
-    private static TheoryData<string, T> Matrix<T>(params T[] faults)
+    private static TheoryData<string, T> Matrix<T>(IEnumerable<string> vendors, params T[] faults)
     {
         var data = new TheoryData<string, T>();
-        foreach (var vendor in VendorRig.Names)
+        foreach (var vendor in vendors)
         {
             foreach (var fault in faults)
             {

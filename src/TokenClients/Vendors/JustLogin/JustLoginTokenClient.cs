@@ -12,8 +12,9 @@ internal static class JustLoginTokenClient
 {
     public const string Kind = "JustLogin";
 
-    public static AuthorizationCodeTokenClient Create(string providerName, JustLoginOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger) =>
-        new(providerName, new AuthorizationCodeOptions
+    public static AuthorizationCodeTokenClient Create(string providerName, JustLoginOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
+    {
+        var code = new AuthorizationCodeOptions
         {
             AuthorizeEndpoint = options.AuthorizeEndpoint,
             TokenEndpoint = options.TokenEndpoint,
@@ -26,6 +27,8 @@ internal static class JustLoginTokenClient
 
             // justlogin.md: the refresh request also sends "Authorization: Bearer {access_token}".
             SendAccessTokenOnRefresh = true,
-            DefaultTokenLifetime = options.DefaultTokenLifetime,
-        }, httpClientFactory, timeProvider, logger);
+        };
+        options.CopyTokenClientSettingsTo(code);
+        return new(providerName, code, httpClientFactory, timeProvider, logger);
+    }
 }

@@ -18,12 +18,12 @@ internal static class MluviiTokenClient
             RefreshGrantType = null,
             ClientId = options.ClientId,
             ClientSecret = options.ClientSecret,
-            DefaultTokenLifetime = options.DefaultTokenLifetime,
         };
 
         // The page's curl: response_type=token&grant_type=client_credentials&client_id=…&client_secret=…
         custom.Parameters["response_type"] = "token";
         custom.Parameters["grant_type"] = "client_credentials";
+        options.CopyTokenClientSettingsTo(custom);
         return custom;
     }
 }

@@ -30,13 +30,17 @@ internal static class MoodHoodTokenClient
         return custom;
     }
 
-    private static CustomTokenOptions Json(MoodHoodOptions options, string grantType) => new()
+    private static CustomTokenOptions Json(MoodHoodOptions options, string grantType)
     {
-        TokenEndpoint = options.TokenEndpoint,
-        Encoding = RequestEncoding.Json,
-        GrantType = grantType,
-        ClientId = options.ClientId,
-        ClientSecret = options.ClientSecret,
-        DefaultTokenLifetime = options.DefaultTokenLifetime,
-    };
+        var custom = new CustomTokenOptions
+        {
+            TokenEndpoint = options.TokenEndpoint,
+            Encoding = RequestEncoding.Json,
+            GrantType = grantType,
+            ClientId = options.ClientId,
+            ClientSecret = options.ClientSecret,
+        };
+        options.CopyTokenClientSettingsTo(custom);
+        return custom;
+    }
 }

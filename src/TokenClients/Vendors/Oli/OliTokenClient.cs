@@ -24,8 +24,8 @@ internal static class OliTokenClient
             ClientAuthentication = options.ClientSecret is null ? ClientAuthenticationMethod.None : ClientAuthenticationMethod.ClientSecretPost,
             Username = options.Username,
             Password = options.Password,
-            DefaultTokenLifetime = options.DefaultTokenLifetime,
         };
+        options.CopyTokenClientSettingsTo(password);
         return new PasswordTokenClient(providerName, password, httpClientFactory, timeProvider, logger);
     }
 }

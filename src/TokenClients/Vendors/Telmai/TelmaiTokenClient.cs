@@ -21,7 +21,6 @@ internal static class TelmaiTokenClient
             Password = options.Password,
             // The page: "transactionId: Unique ID for tracking the request".
             RequestIdParameter = "transactionId",
-            DefaultTokenLifetime = options.DefaultTokenLifetime,
             ParameterNames = { ["client_id"] = "clientId", ["grant_type"] = "grantType", ["refresh_token"] = "refreshToken" },
             // The curl example's order: clientId, grantType, username, password, refreshToken, …, transactionId, tenant.
             ParameterOrder = { "clientId", "grantType", "username", "password", "refreshToken", "transactionId", "tenant" },
@@ -34,6 +33,7 @@ internal static class TelmaiTokenClient
             custom.Parameters["tenant"] = options.Tenant;
         }
 
+        options.CopyTokenClientSettingsTo(custom);
         return custom;
     }
 }
