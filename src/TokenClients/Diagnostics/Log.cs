@@ -58,4 +58,13 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Warning, "Token provider '{Provider}': a sign-in could not be kept in the shared cache; its callback must reach this instance.")]
     public static partial void SharedSignInUnavailable(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(60, LogLevel.Warning, "Token provider '{Provider}': a sign-in callback reached a user other than the one the sign-in was started for (possible login CSRF); the sign-in was discarded.")]
+    public static partial void SignInSubjectMismatch(ILogger logger, string provider);
+
+    [LoggerMessage(61, LogLevel.Warning, "Token provider '{Provider}': the shared cache or lock that keeps sign-ins single-use could not be reached; the callback was refused.")]
+    public static partial void SignInRedemptionUnavailable(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(62, LogLevel.Warning, "Token provider '{Provider}': {Max} sign-ins are waiting for their callback; starting more drops the oldest.")]
+    public static partial void PendingSignInsAtCapacity(ILogger logger, string provider, int max);
 }
