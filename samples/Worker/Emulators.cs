@@ -63,7 +63,7 @@ internal sealed class Emulators : IAsyncDisposable
 
         var signIn = await flow.StartAsync(subject, cancellationToken);
         var callback = await _justLogin.ApproveAsync(signIn.AuthorizeUri, cancellationToken);
-        await flow.CompleteAsync(callback, cancellationToken);
+        await flow.CompleteAsync(callback, subject, cancellationToken);
         return true;
     }
 

@@ -123,7 +123,7 @@ while (await Console.In.ReadLineAsync() is { } line)
                 callback = consent.Headers.Location ?? throw new InvalidOperationException($"The authorize endpoint answered {(int)consent.StatusCode}.");
             }
 
-            await flow.CompleteAsync(callback);
+            await flow.CompleteAsync(callback, command[1]);
             output.Write(new() { ["event"] = "signin", ["status"] = await CallJustLoginAsync(command[1]) });
             break;
         case "api":

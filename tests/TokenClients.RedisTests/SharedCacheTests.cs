@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TokenClients.RedisTests.Support;
 using TokenClients.Testing;
@@ -74,24 +77,67 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
     public async Task Sign_in_started_on_one_instance_completes_on_another_once()
     {
         await using var justLogin = await JustLoginEmulator.StartAsync();
-        var prefix = "test-" + Guid.NewGuid().ToString("N")[..12] + ":";
-        Instance Create() => JustLoginOverDistributedCache(justLogin, prefix);
-        await using var first = Create();
-        await using var second = Create();
+        var fleet = new Fleet(redis.Server.Configuration, _keys);
+        await using var first = fleet.JustLogin(justLogin);
+        await using var second = fleet.JustLogin(justLogin);
 
         // The browser is sent away by one instance and comes back to another (no sticky sessions).
         var start = await first.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin").StartAsync("acme/alice");
         var callback = await justLogin.ApproveAsync(start.AuthorizeUri);
         var completing = second.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin");
-        var result = await completing.CompleteAsync(callback);
+        var result = await completing.CompleteAsync(callback, "acme/alice");
 
         Assert.Equal("acme/alice", result.Subject);
         Assert.True(justLogin.IsLive((await second.Provider("justlogin").GetTokenAsync(TokenContext.ForSubject("acme/alice"))).Value));
 
         // The state is redeemable once, on any instance.
-        var replay = await Assert.ThrowsAsync<TokenRequestException>(() => first.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin").CompleteAsync(callback));
+        var replay = await Assert.ThrowsAsync<TokenRequestException>(() => first.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin").CompleteAsync(callback, "acme/alice"));
         Assert.Equal("invalid_state", replay.Error);
         Assert.Equal(1, justLogin.Journal.CountGrant("authorization_code"));
+    }
+
+    [Fact]
+    public async Task Two_instances_completing_one_callback_at_once_redeem_it_once()
+    {
+        await using var justLogin = await JustLoginEmulator.StartAsync();
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..12] + ":";
+
+        // Both instances read the pending sign-in from Redis before either goes on, as on a slow network.
+        var rendezvous = new Rendezvous();
+        Instance Create() => Instance.Create(_keys, services =>
+        {
+            services.AddSingleton<IDistributedCache>(_ => new RendezvousCache(
+                new RedisCache(Options.Create(new RedisCacheOptions { Configuration = redis.Server.Configuration })), rendezvous));
+            services.AddTokenClientsRedis(redis.Server.Configuration, o => o.KeyPrefix = prefix);
+            services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
+            {
+                o.BaseAddress = justLogin.BaseAddress;
+                o.ClientId = "demo-client";
+                o.ClientSecret = "demo-secret";
+                o.RedirectUri = new Uri("http://127.0.0.1/callback");
+            }));
+        });
+        await using var first = Create();
+        await using var second = Create();
+        var start = await first.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin").StartAsync("acme/alice");
+        var callback = await justLogin.ApproveAsync(start.AuthorizeUri);
+
+        var outcomes = await Task.WhenAll(new[] { first, second }.Select(instance => Task.Run(async () =>
+        {
+            try
+            {
+                await instance.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin").CompleteAsync(callback, "acme/alice");
+                return null;
+            }
+            catch (TokenRequestException exception)
+            {
+                return exception;
+            }
+        }))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Single(outcomes, o => o is null);
+        Assert.Equal("invalid_state", Assert.Single(outcomes, o => o is not null)!.Error);
+        Assert.Single(justLogin.Journal.TokenRequests, r => r.GrantType == "authorization_code");
     }
 
     [Fact]
@@ -115,7 +161,14 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
         foreach (var key in keys)
         {
             var name = key.ToString()[fleet.Prefix.Length..];
-            Assert.Matches("^(cache|store):[0-9a-f]{64}$", name);
+            Assert.Matches("^(cache|store|lock):[0-9a-f]{64}$", name);
+            if (name.StartsWith("lock:", StringComparison.Ordinal))
+            {
+                // A redeemed sign-in's lock: its value is an owner id.
+                Assert.Matches("^[0-9a-f]{32}$", (string?)await database.StringGetAsync(key));
+                continue;
+            }
+
             var values = await database.HashGetAllAsync(key);
             Assert.NotEmpty(values);
             foreach (var entry in values)

@@ -52,7 +52,7 @@ internal sealed class JustLoginDemo() : VendorDemo("JustLogin", "JustLogin", "ju
             ? await emulator.ApproveAsync(signIn.AuthorizeUri, cancellationToken)
             : await AskForCallbackAsync(signIn.AuthorizeUri, cancellationToken);
 
-        var result = await flow.CompleteAsync(callback, cancellationToken);
+        var result = await flow.CompleteAsync(callback, subject, cancellationToken);
         return TokenContext.ForSubject(result.Subject);
     }
 

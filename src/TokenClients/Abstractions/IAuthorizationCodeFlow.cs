@@ -5,29 +5,59 @@ namespace TokenClients;
 /// authorize URL, completes the callback, and stores the token set for the subject in the <see cref="ITokenStore"/>.
 /// Registered as a keyed service under the provider name.
 /// </summary>
-/// <remarks>Thread-safe. Pending sign-ins expire after <see cref="AuthorizationCodeOptions.PendingSignInLifetime"/>.</remarks>
+/// <remarks>
+/// <para>
+/// Thread-safe. Each sign-in is redeemable exactly once: of two callbacks carrying one <c>state</c>, at most one
+/// exchanges the code. Pending sign-ins expire after <see cref="AuthorizationCodeOptions.PendingSignInLifetime"/>;
+/// at most <see cref="AuthorizationCodeOptions.MaxPendingSignIns"/> started on one instance wait at once, and past
+/// that the oldest is dropped (its callback then fails as an unknown <c>state</c>).
+/// </para>
+/// <para>
+/// Pending sign-ins live in the memory of the instance that started them, so the callback must reach that instance,
+/// unless a shared cache and an <see cref="ITokenLock"/> are registered (<c>AddTokenClientsRedis</c>): then they are
+/// kept in the shared cache, encrypted, and the lock makes their redemption single-use across instances. A shared
+/// cache without a lock (<c>AddTokenClientsDistributedCache</c> alone) offers no atomic take, so it is not used for
+/// pending sign-ins.
+/// </para>
+/// <para>
+/// Bind each sign-in to the browser that started it: keep the returned <see cref="AuthorizationRequest.State"/> (or a
+/// hash of it) in the user's session or an anti-forgery-protected cookie, compare it with the callback's <c>state</c>,
+/// and pass the signed-in user of your application as the expected subject of <see cref="CompleteAsync"/>.
+/// </para>
+/// </remarks>
 public interface IAuthorizationCodeFlow
 {
     /// <summary>Starts a sign-in for <paramref name="subject"/>: returns the URL to send the user's browser to.</summary>
-    /// <param name="subject">The account the resulting tokens will belong to.</param>
+    /// <param name="subject">The account the resulting tokens will belong to: the signed-in user of your application.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The authorize URL and the <c>state</c> it carries.</returns>
     ValueTask<AuthorizationRequest> StartAsync(string subject, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Completes a sign-in from the callback URL the browser was redirected to: checks <c>state</c>,
-    /// exchanges the code (with the PKCE verifier) and stores the token set for the subject.
+    /// Completes a sign-in from the callback URL the browser was redirected to: checks <c>state</c> and that the
+    /// sign-in was started for <paramref name="expectedSubject"/>, exchanges the code (with the PKCE verifier) and
+    /// stores the token set for the subject. The sign-in is used up whatever the outcome.
     /// </summary>
     /// <param name="callbackUri">The full callback URL, with <c>code</c> and <c>state</c> (or <c>error</c>) in its query.</param>
+    /// <param name="expectedSubject">
+    /// The user the callback must belong to: the signed-in user of your application who receives the callback, never a
+    /// value taken from the callback. A sign-in started for another user is refused, so nobody can make a victim's
+    /// browser complete a sign-in to the attacker's account (login CSRF).
+    /// </param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The subject and its new token set.</returns>
-    /// <exception cref="TokenRequestException">The callback carried an error, an unknown or expired state, or the code exchange failed.</exception>
-    Task<AuthorizationResult> CompleteAsync(Uri callbackUri, CancellationToken cancellationToken = default);
+    /// <exception cref="SignInMismatchException">The callback belongs to a sign-in started for another user.</exception>
+    /// <exception cref="InteractionRequiredException">The authorization server refused the sign-in (the callback carries <c>error</c>).</exception>
+    /// <exception cref="TokenRequestException">
+    /// The callback carried an unknown, expired or already redeemed state, the shared lock that keeps sign-ins
+    /// single-use could not be reached, or the code exchange failed.
+    /// </exception>
+    Task<AuthorizationResult> CompleteAsync(Uri callbackUri, string expectedSubject, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A started sign-in.</summary>
 /// <param name="AuthorizeUri">Where to send the user's browser.</param>
-/// <param name="State">The <c>state</c> value that the callback must return.</param>
+/// <param name="State">The <c>state</c> value that the callback must return; keep it (or its hash) in the user's session to check the callback.</param>
 public sealed record AuthorizationRequest(Uri AuthorizeUri, string State);
 
 /// <summary>A completed sign-in.</summary>

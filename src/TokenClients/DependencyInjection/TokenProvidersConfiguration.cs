@@ -140,7 +140,8 @@ internal static class TokenProvidersConfiguration
         .Url(nameof(AuthorizationCodeOptions.AuthorizeEndpoint), static (o, v) => o.AuthorizeEndpoint = v)
         .Url(nameof(AuthorizationCodeOptions.RedirectUri), static (o, v) => o.RedirectUri = v)
         .Flag(nameof(AuthorizationCodeOptions.UsePkce), static (o, v) => o.UsePkce = v)
-        .Duration(nameof(AuthorizationCodeOptions.PendingSignInLifetime), static (o, v) => o.PendingSignInLifetime = v);
+        .Duration(nameof(AuthorizationCodeOptions.PendingSignInLifetime), static (o, v) => o.PendingSignInLifetime = v)
+        .Number(nameof(AuthorizationCodeOptions.MaxPendingSignIns), static (o, v) => o.MaxPendingSignIns = v);
 
     private static SettingTable<CustomTokenOptions> CustomEndpoint() => Common<CustomTokenOptions>()
         .Url(nameof(CustomTokenOptions.TokenEndpoint), static (o, v) => o.TokenEndpoint = v)

@@ -64,4 +64,12 @@ internal static partial class Log
 
     [LoggerMessage(50, LogLevel.Warning, "Token provider '{Provider}': a 401 came from {Origin}, which the request was redirected to and which did not receive the token; the token is kept and the request is not resent.")]
     public static partial void UnauthorizedFromAnotherOrigin(ILogger logger, string provider, string origin);
+    [LoggerMessage(60, LogLevel.Warning, "Token provider '{Provider}': a sign-in callback reached a user other than the one the sign-in was started for (possible login CSRF); the sign-in was discarded.")]
+    public static partial void SignInSubjectMismatch(ILogger logger, string provider);
+
+    [LoggerMessage(61, LogLevel.Warning, "Token provider '{Provider}': the shared cache or lock that keeps sign-ins single-use could not be reached; the callback was refused.")]
+    public static partial void SignInRedemptionUnavailable(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(62, LogLevel.Warning, "Token provider '{Provider}': {Max} sign-ins are waiting for their callback; starting more drops the oldest.")]
+    public static partial void PendingSignInsAtCapacity(ILogger logger, string provider, int max);
 }

@@ -27,6 +27,14 @@ internal sealed class OptionsErrors(string providerName)
         }
     }
 
+    public void RequirePositive(string setting, int value)
+    {
+        if (value <= 0)
+        {
+            Add($"Token provider '{providerName}': {setting} must be positive.");
+        }
+    }
+
     public void RequirePositive(string setting, TimeSpan value)
     {
         if (value <= TimeSpan.Zero)
@@ -35,7 +43,10 @@ internal sealed class OptionsErrors(string providerName)
         }
     }
 
-    /// <summary>Token endpoints carry secrets: https only, except on this machine (loopback).</summary>
+    /// <summary>
+    /// Token endpoints carry secrets, and redirect URIs carry authorization codes: https only, except on this machine
+    /// (loopback).
+    /// </summary>
     public void RequireSecureEndpoint(string setting, Uri? endpoint, bool required = true)
     {
         if (endpoint is null)

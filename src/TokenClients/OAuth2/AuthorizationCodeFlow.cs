@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Web;
 using Duende.IdentityModel;
 using Duende.IdentityModel.Client;
+using Microsoft.Extensions.Logging;
 using TokenClients.Diagnostics;
 
 namespace TokenClients.OAuth2;
@@ -11,8 +13,14 @@ namespace TokenClients.OAuth2;
 /// Authorization code with <c>state</c> and PKCE (S256) over any <see cref="IAuthorizationCodeTokenClient"/>:
 /// the standard grant and JustLogin share it.
 /// </summary>
-internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider, PendingSignIns pending) : IAuthorizationCodeFlow
+internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider, PendingSignIns pending, ILogger logger) : IAuthorizationCodeFlow
 {
+    /// <summary>The longest <c>error</c> of a callback that reaches an exception message.</summary>
+    internal const int MaxErrorLength = 100;
+
+    /// <summary>The longest <c>error_description</c> of a callback that reaches an exception message.</summary>
+    internal const int MaxErrorDescriptionLength = 300;
+
     public async ValueTask<AuthorizationRequest> StartAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
@@ -39,9 +47,10 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
         return new AuthorizationRequest(new Uri(url), state);
     }
 
-    public async Task<AuthorizationResult> CompleteAsync(Uri callbackUri, CancellationToken cancellationToken = default)
+    public async Task<AuthorizationResult> CompleteAsync(Uri callbackUri, string expectedSubject, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callbackUri);
+        ArgumentException.ThrowIfNullOrEmpty(expectedSubject);
         var query = HttpUtility.ParseQueryString(callbackUri.Query);
         var state = query["state"];
         if (string.IsNullOrEmpty(state) || await pending.TakeAsync(state, cancellationToken).ConfigureAwait(false) is not { } signIn)
@@ -49,9 +58,18 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             throw new TokenRequestException(providerName, null, "invalid_state", null, "The callback's state matches no sign-in started here in the last few minutes; start the sign-in again");
         }
 
+        // Login CSRF: a sign-in started by one user must not be completed in another user's session. Neither id is
+        // logged or shown (personal data); the sign-in is used up either way.
+        if (!string.Equals(signIn.Subject, expectedSubject, StringComparison.Ordinal))
+        {
+            Log.SignInSubjectMismatch(logger, providerName);
+            throw SignInMismatchException.For(providerName);
+        }
+
         if (query["error"] is { } error)
         {
-            throw new InteractionRequiredException(providerName, signIn.Subject, $"The sign-in was refused ({error}: {query["error_description"] ?? "no description"}).");
+            var description = query["error_description"] is { } text ? SanitizeErrorDescription(text) : "no description";
+            throw new InteractionRequiredException(providerName, signIn.Subject, $"The sign-in was refused ({SanitizeError(error)}: {description}).");
         }
 
         var code = query["code"];
@@ -64,5 +82,43 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             () => client.ExchangeCodeAsync(code, signIn.Verifier, cancellationToken)).ConfigureAwait(false);
         await store.SetAsync(providerName, signIn.Subject, tokens, CancellationToken.None).ConfigureAwait(false);
         return new AuthorizationResult(signIn.Subject, tokens);
+    }
+
+    /// <summary>
+    /// The callback's <c>error</c> as a message may carry it: the characters RFC 6749 allows in an error code
+    /// (%x20-21 / %x23-5B / %x5D-7E), at most <see cref="MaxErrorLength"/> of them.
+    /// </summary>
+    internal static string SanitizeError(string error) =>
+        Bound(error, MaxErrorLength, static c => c is >= '\x20' and <= '\x7E' and not '"' and not '\\') is { Length: > 0 } safe ? safe : "unnamed error";
+
+    /// <summary>
+    /// The callback's <c>error_description</c> as a message may carry it: no control, format or separator characters
+    /// (no line breaks, no direction overrides), at most <see cref="MaxErrorDescriptionLength"/> characters.
+    /// </summary>
+    internal static string SanitizeErrorDescription(string description) =>
+        Bound(description, MaxErrorDescriptionLength, static c => CharUnicodeInfo.GetUnicodeCategory(c) is not (UnicodeCategory.Control or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.OtherNotAssigned));
+
+    private static string Bound(string value, int maxLength, Func<char, bool> allowed)
+    {
+        var text = new StringBuilder(Math.Min(value.Length, maxLength));
+        foreach (var c in value)
+        {
+            if (!allowed(c))
+            {
+                continue;
+            }
+
+            if (text.Length == maxLength)
+            {
+                text.Length = maxLength - 1;
+                text.Append('\u2026');
+                break;
+            }
+
+            text.Append(c);
+        }
+
+        return text.ToString();
     }
 }

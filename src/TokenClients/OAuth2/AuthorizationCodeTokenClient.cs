@@ -21,6 +21,9 @@ internal interface IAuthorizationCodeTokenClient : ITokenClient
     /// <summary>Gets how long a started sign-in waits for its callback.</summary>
     TimeSpan PendingSignInLifetime { get; }
 
+    /// <summary>Gets how many started sign-ins may wait for their callback at once.</summary>
+    int MaxPendingSignIns { get; }
+
     /// <summary>Resolves the authorize endpoint, from configuration or discovery.</summary>
     ValueTask<Uri> GetAuthorizeEndpointAsync(CancellationToken cancellationToken);
 
@@ -43,6 +46,8 @@ internal sealed class AuthorizationCodeTokenClient(string providerName, Authoriz
     public bool UsePkce => Options.UsePkce;
 
     public TimeSpan PendingSignInLifetime => Options.PendingSignInLifetime;
+
+    public int MaxPendingSignIns => Options.MaxPendingSignIns;
 
     public override Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
         throw new InteractionRequiredException(ProviderName, context.Subject, $"Tokens of this provider come from a sign-in through {nameof(IAuthorizationCodeFlow)}.");

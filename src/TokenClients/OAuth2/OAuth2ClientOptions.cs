@@ -55,7 +55,7 @@ public sealed class AuthorizationCodeOptions : OAuth2ClientOptions
     /// <summary>Gets or sets the authorize endpoint. Discovered from <see cref="OAuth2ClientOptions.Authority"/> when not set.</summary>
     public Uri? AuthorizeEndpoint { get; set; }
 
-    /// <summary>Gets or sets the callback URL registered with the provider.</summary>
+    /// <summary>Gets or sets the callback URL registered with the provider. Must be https (loopback excepted).</summary>
     public Uri? RedirectUri { get; set; }
 
     /// <summary>Gets or sets a value indicating whether PKCE (S256) is used. Default: <see langword="true"/>.</summary>
@@ -63,4 +63,14 @@ public sealed class AuthorizationCodeOptions : OAuth2ClientOptions
 
     /// <summary>Gets or sets how long a started sign-in waits for its callback. Default: 10 minutes.</summary>
     public TimeSpan PendingSignInLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Gets or sets how many sign-ins started on this instance may wait for their callback at once. Past it, starting a
+    /// sign-in drops the oldest pending one, whose callback then fails as an unknown <c>state</c>: a flood of started
+    /// sign-ins cannot exhaust memory. Must be positive. Default: 10,000.
+    /// </summary>
+    public int MaxPendingSignIns { get; set; } = DefaultMaxPendingSignIns;
+
+    /// <summary>The default of <see cref="MaxPendingSignIns"/>.</summary>
+    internal const int DefaultMaxPendingSignIns = 10_000;
 }

@@ -22,12 +22,9 @@ internal sealed class OAuth2OptionsValidator(TokenProviderRegistry registry) :
         Validate(name, options, "AuthorizationCode", static (o, errors) =>
         {
             errors.RequireSecureEndpoint(nameof(o.AuthorizeEndpoint), o.AuthorizeEndpoint, required: o.Authority is null);
-            if (o.RedirectUri is not { IsAbsoluteUri: true })
-            {
-                errors.RequireValue(nameof(o.RedirectUri), null);
-            }
-
+            errors.RequireSecureEndpoint(nameof(o.RedirectUri), o.RedirectUri);
             errors.RequirePositive(nameof(o.PendingSignInLifetime), o.PendingSignInLifetime);
+            errors.RequirePositive(nameof(o.MaxPendingSignIns), o.MaxPendingSignIns);
         });
 
     private ValidateOptionsResult Validate<TOptions>(string? name, TOptions options, string kind, Action<TOptions, OptionsErrors> validateGrant)

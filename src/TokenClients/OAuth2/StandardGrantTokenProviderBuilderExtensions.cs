@@ -58,11 +58,12 @@ public static class StandardGrantTokenProviderBuilderExtensions
                 ?? throw new InvalidOperationException($"Token provider '{name}' does not use an authorization-code flow.");
             var time = services.GetRequiredService<TimeProvider>();
 
-            // With a shared cache (AddTokenClientsDistributedCache), the callback may reach any instance.
+            // With a shared cache and a lock (AddTokenClientsRedis), the callback may reach any instance; without a lock
+            // the shared cache has no atomic take, and pending sign-ins stay in this process.
             var shared = services.GetService<ITokenCache>() is null ? null : services.GetService<IDistributedCache>();
-            var pending = new PendingSignIns(name, time, Logger(services), shared, services.GetService<IDataProtectionProvider>(),
-                services.GetService<IOptions<DistributedTokenCacheOptions>>()?.Value.KeyPrefix ?? string.Empty);
-            return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), time, pending);
+            var pending = new PendingSignIns(name, time, Logger(services), client.MaxPendingSignIns, shared, services.GetService<IDataProtectionProvider>(),
+                services.GetService<ITokenLock>(), services.GetService<IOptions<DistributedTokenCacheOptions>>()?.Value.KeyPrefix ?? string.Empty);
+            return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), time, pending, Logger(services));
         });
 
     internal static TOptions Options<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, string name) =>

@@ -106,7 +106,7 @@ internal sealed class VendorRig : IAsyncDisposable
 
             // The browser always reaches the emulator, even when the back channel is pointed elsewhere.
             var authorize = new UriBuilder(start.AuthorizeUri) { Host = justLogin.BaseAddress.Host, Port = justLogin.BaseAddress.Port }.Uri;
-            var result = await flow.CompleteAsync(await justLogin.ApproveAsync(authorize));
+            var result = await flow.CompleteAsync(await justLogin.ApproveAsync(authorize), Subject);
             return result.Tokens.ToAccessToken();
         }
 

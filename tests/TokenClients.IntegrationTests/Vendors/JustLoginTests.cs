@@ -107,7 +107,7 @@ public sealed class JustLoginTests : VendorFacts<JustLoginEmulator, JustLoginOpt
         var callback = await Emulator.ApproveAsync(started.AuthorizeUri, Deadline);
         var forged = new UriBuilder(callback) { Query = callback.Query.TrimStart('?').Replace("state=", "state=x", StringComparison.Ordinal) }.Uri;
 
-        var exception = await Assert.ThrowsAsync<TokenRequestException>(() => Flow().CompleteAsync(forged, Deadline));
+        var exception = await Assert.ThrowsAsync<TokenRequestException>(() => Flow().CompleteAsync(forged, "another-user", Deadline));
 
         Assert.Equal("invalid_state", exception.Error);
         Assert.Single(Emulator.Journal.TokenRequests); // only the setup's exchange
@@ -118,9 +118,9 @@ public sealed class JustLoginTests : VendorFacts<JustLoginEmulator, JustLoginOpt
     {
         var started = await Flow().StartAsync("another-user", Deadline);
         var callback = await Emulator.ApproveAsync(started.AuthorizeUri, Deadline);
-        await Flow().CompleteAsync(callback, Deadline);
+        await Flow().CompleteAsync(callback, "another-user", Deadline);
 
-        var exception = await Assert.ThrowsAsync<TokenRequestException>(() => Flow().CompleteAsync(callback, Deadline));
+        var exception = await Assert.ThrowsAsync<TokenRequestException>(() => Flow().CompleteAsync(callback, "another-user", Deadline));
 
         Assert.Equal("invalid_state", exception.Error);
     }
@@ -184,7 +184,7 @@ public sealed class JustLoginTests : VendorFacts<JustLoginEmulator, JustLoginOpt
         var flow = services.GetRequiredKeyedService<IAuthorizationCodeFlow>(Name);
         var started = await flow.StartAsync(subject, Deadline);
         var callback = await Emulator.ApproveAsync(started.AuthorizeUri, Deadline);
-        var result = await flow.CompleteAsync(callback, Deadline);
+        var result = await flow.CompleteAsync(callback, subject, Deadline);
         Assert.Equal(subject, result.Subject);
     }
 

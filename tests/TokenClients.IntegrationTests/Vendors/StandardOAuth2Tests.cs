@@ -168,7 +168,7 @@ public sealed class AuthorizationCodeTests : VendorFacts<StandardOAuth2Emulator,
         Assert.Equal(Emulator.AuthorizeEndpoint.AbsolutePath, started.AuthorizeUri.AbsolutePath);
         Assert.Equal("S256", query["code_challenge_method"]);
         var callback = await Emulator.ApproveAsync(started.AuthorizeUri, Deadline);
-        var result = await flow.CompleteAsync(callback, Deadline);
+        var result = await flow.CompleteAsync(callback, "account-2", Deadline);
 
         Assert.Equal("account-2", result.Subject);
         var exchange = Emulator.Journal.TokenRequests[^1];
@@ -197,7 +197,7 @@ public sealed class AuthorizationCodeTests : VendorFacts<StandardOAuth2Emulator,
         var callback = await Emulator.ApproveAsync(started.AuthorizeUri, Deadline);
         var forged = new Uri(callback.AbsoluteUri.Replace("state=", "state=x", StringComparison.Ordinal));
 
-        var exception = await Assert.ThrowsAsync<TokenRequestException>(() => flow.CompleteAsync(forged, Deadline));
+        var exception = await Assert.ThrowsAsync<TokenRequestException>(() => flow.CompleteAsync(forged, "account-2", Deadline));
 
         Assert.Equal("invalid_state", exception.Error);
         Assert.Single(Emulator.Journal.TokenRequests);
@@ -241,7 +241,7 @@ public sealed class AuthorizationCodeTests : VendorFacts<StandardOAuth2Emulator,
     {
         var flow = services.GetRequiredKeyedService<IAuthorizationCodeFlow>(Name);
         var started = await flow.StartAsync(Subject, Deadline);
-        await flow.CompleteAsync(await Emulator.ApproveAsync(started.AuthorizeUri, Deadline), Deadline);
+        await flow.CompleteAsync(await Emulator.ApproveAsync(started.AuthorizeUri, Deadline), Subject, Deadline);
     }
 
     protected override HttpRequestMessage ApiRequest() =>

@@ -39,7 +39,7 @@ public sealed class Fleet(string redis, KeyRing keys, Action<DistributedTokenCac
     {
         var flow = instance.Services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin");
         var start = await flow.StartAsync(subject);
-        await flow.CompleteAsync(await emulator.ApproveAsync(start.AuthorizeUri));
+        await flow.CompleteAsync(await emulator.ApproveAsync(start.AuthorizeUri), subject);
     }
 
     /// <summary>The keys this fleet wrote to Redis, optionally of one kind (<c>cache:</c>, <c>store:</c>, <c>lock:</c>).</summary>

@@ -242,7 +242,7 @@ public sealed class VendorWireTests : IAsyncDisposable
             .WithExactFormData([new("grant_type", "refresh_token"), new("refresh_token", "jr1"), new("client_id", "jl-client"), new("client_secret", "jl-secret")])
             .Respond("application/json", """{"access_token":"j2","expires_in":3600,"token_type":"Bearer","refresh_token":"jr2"}""");
 
-        var result = await flow.CompleteAsync(new Uri($"https://app.example/callback?code=the-code&state={start.State}"));
+        var result = await flow.CompleteAsync(new Uri($"https://app.example/callback?code=the-code&state={start.State}"), "acme/alice");
         var provider = _harness.Get("justlogin");
         var alice = TokenContext.ForSubject("acme/alice");
         Assert.Equal("acme/alice", result.Subject);
@@ -261,7 +261,7 @@ public sealed class VendorWireTests : IAsyncDisposable
         var flow = _harness.Provider.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin");
         await flow.StartAsync("bob");
 
-        var error = await Assert.ThrowsAsync<TokenRequestException>(() => flow.CompleteAsync(new Uri("https://app.example/cb?code=x&state=forged")));
+        var error = await Assert.ThrowsAsync<TokenRequestException>(() => flow.CompleteAsync(new Uri("https://app.example/cb?code=x&state=forged"), "bob"));
 
         Assert.Equal("invalid_state", error.Error);
     }

@@ -18,10 +18,7 @@ internal sealed class JustLoginOptionsValidator(TokenProviderRegistry registry) 
         errors.RequireSecureEndpoint(nameof(options.BaseAddress), options.BaseAddress);
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
         errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
-        if (options.RedirectUri is not { IsAbsoluteUri: true })
-        {
-            errors.RequireValue(nameof(options.RedirectUri), null);
-        }
+        errors.RequireSecureEndpoint(nameof(options.RedirectUri), options.RedirectUri);
 
         errors.RequirePositive(nameof(options.DefaultTokenLifetime), options.DefaultTokenLifetime);
         return errors.Result;
