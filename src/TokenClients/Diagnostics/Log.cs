@@ -64,6 +64,7 @@ internal static partial class Log
 
     [LoggerMessage(50, LogLevel.Warning, "Token provider '{Provider}': a 401 came from {Origin}, which the request was redirected to and which did not receive the token; the token is kept and the request is not resent.")]
     public static partial void UnauthorizedFromAnotherOrigin(ILogger logger, string provider, string origin);
+
     [LoggerMessage(60, LogLevel.Warning, "Token provider '{Provider}': a sign-in callback reached a user other than the one the sign-in was started for (possible login CSRF); the sign-in was discarded.")]
     public static partial void SignInSubjectMismatch(ILogger logger, string provider);
 
