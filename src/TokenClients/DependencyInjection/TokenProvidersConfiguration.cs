@@ -38,6 +38,7 @@ internal static class TokenProvidersConfiguration
         .Duration(nameof(TokenProviderOptions.ClockSkew), static (o, v) => o.ClockSkew = v)
         .Duration(nameof(TokenProviderOptions.RefreshBeforeExpiry), static (o, v) => o.RefreshBeforeExpiry = v)
         .Duration(nameof(TokenProviderOptions.RefreshRetryInterval), static (o, v) => o.RefreshRetryInterval = v)
+        .Duration(nameof(TokenProviderOptions.RejectedTokenCooldown), static (o, v) => o.RejectedTokenCooldown = v)
         .Number(nameof(TokenProviderOptions.MaxCachedContexts), static (o, v) => o.MaxCachedContexts = v)
         .Flag(nameof(TokenProviderOptions.ReusableRefreshTokens), static (o, v) => o.ReusableRefreshTokens = v);
 

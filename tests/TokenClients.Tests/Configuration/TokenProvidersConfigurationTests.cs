@@ -32,7 +32,7 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
             "crm":       { "Kind": "Custom", "TokenEndpoint": "https://crm.example/oauth", "Encoding": "Json", "ClientCredentials": "Basic",
                            "ClientId": "x-id", "ClientSecret": "x-secret", "RefreshGrantType": "", "ParameterNames": { "client_id": "clientId" },
                            "Headers": { "X-Api-Key": "k" }, "RequestIdParameter": "requestId", "ParameterOrder": [ "grant_type", "clientId" ], "Response": { "TokenPath": "data", "ExpiresIn": "expiresAt", "ExpiryFormat": "UnixTimeSeconds" },
-                           "Cache": { "ClockSkew": "00:00:05", "RefreshBeforeExpiry": "00:01:00", "RefreshRetryInterval": "00:00:02", "MaxCachedContexts": "7" } }
+                           "Cache": { "ClockSkew": "00:00:05", "RefreshBeforeExpiry": "00:01:00", "RefreshRetryInterval": "00:00:02", "RejectedTokenCooldown": "00:00:09", "MaxCachedContexts": "7" } }
           }
         }
         """;
@@ -82,6 +82,7 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
         Assert.Equal(TimeSpan.FromSeconds(5), cache.ClockSkew);
         Assert.Equal(TimeSpan.FromMinutes(1), cache.RefreshBeforeExpiry);
         Assert.Equal(TimeSpan.FromSeconds(2), cache.RefreshRetryInterval);
+        Assert.Equal(TimeSpan.FromSeconds(9), cache.RejectedTokenCooldown);
         Assert.Equal(7, cache.MaxCachedContexts);
         Assert.Equal(new TokenProviderOptions().ClockSkew, Options<TokenProviderOptions>("idp").ClockSkew);
     }
@@ -142,7 +143,7 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     [InlineData("ServerAddress", "not a url 7b1c", "TokenProviders:crm:ServerAddress must be an absolute URL.")]
     [InlineData("DefaultTokenLifetime", "7b1c", "TokenProviders:crm:DefaultTokenLifetime must be a time span such as 00:05:00.")]
     [InlineData("ClientSecert", "7b1c", "TokenProviders:crm:ClientSecert is not a setting of Kind 'Oli'; the settings are DefaultTokenLifetime, AcceptedTokenTypes, ServerAddress, Realm,")]
-    [InlineData("Cache:Skew", "7b1c", "TokenProviders:crm:Cache:Skew is not a setting of Cache; the settings are ClockSkew, RefreshBeforeExpiry, RefreshRetryInterval, MaxCachedContexts, ReusableRefreshTokens.")]
+    [InlineData("Cache:Skew", "7b1c", "TokenProviders:crm:Cache:Skew is not a setting of Cache; the settings are ClockSkew, RefreshBeforeExpiry, RefreshRetryInterval, RejectedTokenCooldown, MaxCachedContexts, ReusableRefreshTokens.")]
     [InlineData("Cache", "7b1c", "TokenProviders:crm:Cache must be a section, not a single value.")]
     public void Bad_value_fails_on_start_naming_the_key_without_quoting_the_value(string key, string value, string message)
     {
