@@ -12,7 +12,7 @@ namespace TokenClients.OAuth2;
 /// scope, resource and extra parameters, endpoint discovery, and the mapping of responses and errors.
 /// </summary>
 /// <typeparam name="TOptions">The grant's options.</typeparam>
-internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRefresher
+internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRefresher, Caching.IConfigurationFingerprint
     where TOptions : OAuth2ClientOptions
 {
     private readonly IHttpClientFactory _httpClientFactory;
@@ -175,4 +175,8 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
     private TokenRequestException Unreachable(Exception? exception) => exception is ResponseTooLargeException tooLarge
         ? JsonTokenEndpoint.TooLarge(ProviderName, tooLarge.StatusCode ?? HttpStatusCode.OK)
         : new(ProviderName, null, null, null, $"The token endpoint could not be reached ({exception?.GetType().Name ?? "no answer"})", exception);
+
+    /// <summary>Gets what the shared cache keys this client's tokens by: grant, endpoint, client id, scope, resource, user name, parameters; never a secret.</summary>
+    public Caching.ConfigurationFingerprint Fingerprint => field ??= Caching.ConfigurationFingerprint.Create(
+        GetType().Name, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username, Options.Parameters);
 }
