@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using RichardSzalay.MockHttp;
 using TokenClients.Caching;
 
 namespace TokenClients.Tests.Caching;
@@ -276,6 +277,32 @@ public sealed class SharedCacheSafetyTests
             o.ClientId = clientId;
             o.ClientSecret = "service-secret";
         }
+    }
+
+    [Fact(Skip = "Runs once TokenProvider keys the shared cache with DistributedTokenCoordinator.ContextKey.")]
+    public async Task Providers_differing_only_in_client_id_never_serve_each_others_tokens_through_one_shared_cache()
+    {
+        var cache = new DictionaryCache();
+        async Task<string> TokenOf(string clientId)
+        {
+            await using var harness = new Support.Harness();
+            harness.Services.AddSingleton<IDistributedCache>(cache);
+            harness.Services.AddSingleton<IDataProtectionProvider>(TaggingDataProtection.Instance);
+            harness.Services.AddTokenClientsDistributedCache();
+            harness.Mock.When(HttpMethod.Post, "https://idp.example/token")
+                .Respond("application/json", "{\"access_token\":\"token-of-" + clientId + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+            harness.AddProvider("api", p => p.UseClientCredentials(o =>
+            {
+                o.TokenEndpoint = new Uri("https://idp.example/token");
+                o.ClientId = clientId;
+                o.ClientSecret = "service-secret";
+            }));
+            return (await harness.Get("api").GetTokenAsync()).Value;
+        }
+
+        Assert.Equal("token-of-first", await TokenOf("first"));
+        Assert.Equal("token-of-second", await TokenOf("second"));
+        Assert.Equal("token-of-first", await TokenOf("first"));
     }
 
     private static void UserOptions(AuthorizationCodeOptions o)
