@@ -66,7 +66,7 @@ public static class RedisTokenClientsServiceCollectionExtensions
         services.TryAddSingleton<ITokenLock>(static services => new RedisTokenLock(
             services.GetRequiredService<RedisConnection>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>()));
         services.ReplaceDefaultTokenStore(ServiceDescriptor.Singleton<ITokenStore>(static services => new RedisTokenStore(
-            services.GetRequiredService<RedisConnection>(), services.GetRequiredService<TokenSetProtector>(),
+            services.GetRequiredService<RedisConnection>(), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<SharedTokenKeys>(),
             services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(), services.GetRequiredService<TimeProvider>(),
             services.GetService<ILoggerFactory>()?.CreateLogger<RedisTokenStore>() ?? NullLogger<RedisTokenStore>.Instance)));
         return services;

@@ -8,9 +8,10 @@ namespace TokenClients.Redis;
 /// A durable <see cref="ITokenStore"/> on Redis. Each entry is a hash: <c>d</c>, the token set encrypted with Data
 /// Protection and bound to its key, and <c>v</c>, its version (a hash of its tokens). Compare-and-set and
 /// compare-and-remove run as Lua scripts, so of two instances that refreshed the same user at once exactly one
-/// writes, and the other reads the winner's set.
+/// writes, and the other reads the winner's set. Entries are found by the keys of <see cref="SharedTokenKeys"/>, the
+/// same keyed scheme as the shared cache and lock.
 /// </summary>
-internal sealed partial class RedisTokenStore(RedisConnection redis, TokenSetProtector protector, IOptions<DistributedTokenCacheOptions> options, TimeProvider time, ILogger<RedisTokenStore> logger) : ITokenStore
+internal sealed partial class RedisTokenStore(RedisConnection redis, TokenSetProtector protector, SharedTokenKeys keys, IOptions<DistributedTokenCacheOptions> options, TimeProvider time, ILogger<RedisTokenStore> logger) : ITokenStore
 {
     private const string SetScript = """
         redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2])
@@ -39,7 +40,7 @@ internal sealed partial class RedisTokenStore(RedisConnection redis, TokenSetPro
     public async ValueTask<TokenSet?> GetAsync(string providerName, string subject, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var key = Key(providerName, subject);
+        var key = await KeyAsync(providerName, subject, cancellationToken).ConfigureAwait(false);
         var data = (byte[]?)await redis.Database.HashGetAsync(key, "d").ConfigureAwait(false);
         if (data is null)
         {
@@ -59,14 +60,14 @@ internal sealed partial class RedisTokenStore(RedisConnection redis, TokenSetPro
     {
         ArgumentNullException.ThrowIfNull(tokens);
         cancellationToken.ThrowIfCancellationRequested();
-        var key = Key(providerName, subject);
+        var key = await KeyAsync(providerName, subject, cancellationToken).ConfigureAwait(false);
         await redis.Database.ScriptEvaluateAsync(SetScript, [key], [Version(tokens), protector.Protect(tokens, key), TimeToLive(tokens)]).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveAsync(string providerName, string subject, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await redis.Database.KeyDeleteAsync(Key(providerName, subject)).ConfigureAwait(false);
+        await redis.Database.KeyDeleteAsync(await KeyAsync(providerName, subject, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> TryReplaceAsync(string providerName, string subject, TokenSet expected, TokenSet replacement, CancellationToken cancellationToken = default)
@@ -74,7 +75,7 @@ internal sealed partial class RedisTokenStore(RedisConnection redis, TokenSetPro
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(replacement);
         cancellationToken.ThrowIfCancellationRequested();
-        var key = Key(providerName, subject);
+        var key = await KeyAsync(providerName, subject, cancellationToken).ConfigureAwait(false);
         var result = await redis.Database.ScriptEvaluateAsync(ReplaceScript, [key],
             [Version(expected), Version(replacement), protector.Protect(replacement, key), TimeToLive(replacement)]).ConfigureAwait(false);
         return (long)result == 1;
@@ -84,7 +85,8 @@ internal sealed partial class RedisTokenStore(RedisConnection redis, TokenSetPro
     {
         ArgumentNullException.ThrowIfNull(expected);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = await redis.Database.ScriptEvaluateAsync(RemoveScript, [Key(providerName, subject)], [Version(expected)]).ConfigureAwait(false);
+        var key = await KeyAsync(providerName, subject, cancellationToken).ConfigureAwait(false);
+        var result = await redis.Database.ScriptEvaluateAsync(RemoveScript, [key], [Version(expected)]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -94,7 +96,8 @@ internal sealed partial class RedisTokenStore(RedisConnection redis, TokenSetPro
     [LoggerMessage(1, LogLevel.Warning, "A stored token set in Redis could not be decrypted or verified (tampered, or protected with a Data Protection key ring this instance does not share); treated as missing.")]
     private static partial void LogUnreadable(ILogger logger);
 
-    private string Key(string providerName, string subject) => _prefix + TokenCacheKey.Hash("subject", providerName, subject);
+    private async ValueTask<string> KeyAsync(string providerName, string subject, CancellationToken cancellationToken) =>
+        _prefix + await keys.ForSubjectAsync(providerName, subject, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Milliseconds the set is worth keeping (while its refresh token lives), or 0 for until removed.</summary>
     private long TimeToLive(TokenSet tokens)

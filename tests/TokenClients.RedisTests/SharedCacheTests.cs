@@ -161,7 +161,8 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
         foreach (var key in keys)
         {
             var name = key.ToString()[fleet.Prefix.Length..];
-            Assert.Matches("^(cache|store|lock):[0-9a-f]{64}$", name);
+            // The key secret is kept there too, encrypted like the token sets.
+            Assert.Matches("^((cache|store|lock):[0-9a-f]{64}|key-secret)$", name);
             if (name.StartsWith("lock:", StringComparison.Ordinal))
             {
                 // A redeemed sign-in's lock: its value is an owner id.
@@ -180,6 +181,75 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
                 Assert.DoesNotContain("eyJ", text, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Fact]
+    public async Task Distributed_cache_store_without_a_lock_refuses_a_signed_in_user_provider_when_the_host_starts()
+    {
+        await using var justLogin = await JustLoginEmulator.StartAsync();
+        await using var instance = JustLoginOverDistributedCache(justLogin, "test-" + Guid.NewGuid().ToString("N")[..12] + ":", withLock: false);
+
+        var error = Assert.Throws<OptionsValidationException>(() => instance.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("'justlogin'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddTokenClientsRedis", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redis_keys_cannot_be_recomputed_from_a_user_id_and_every_instance_and_restart_finds_the_user()
+    {
+        await using var justLogin = await JustLoginEmulator.StartAsync();
+        var fleet = new Fleet(redis.Server.Configuration, _keys);
+        await using (var first = fleet.JustLogin(justLogin))
+        await using (var second = fleet.JustLogin(justLogin))
+        {
+            await Fleet.SignInAsync(first, justLogin, "acme/alice");
+            var signedIn = await first.Provider("justlogin").GetTokenAsync(TokenContext.ForSubject("acme/alice"));
+            Assert.Equal(signedIn.Value, (await second.Provider("justlogin").GetTokenAsync(TokenContext.ForSubject("acme/alice"))).Value);
+        }
+
+        var stored = Assert.Single(await fleet.KeysAsync(_connection, "store:"));
+        Assert.NotEqual(fleet.Prefix + "store:" + TokenCacheKey.Hash("subject", "justlogin", "acme/alice"), stored.ToString());
+        Assert.Single(await fleet.KeysAsync(_connection, "key-secret"));
+
+        await using var restarted = fleet.JustLogin(justLogin);
+        Assert.True(justLogin.IsLive((await restarted.Provider("justlogin").GetTokenAsync(TokenContext.ForSubject("acme/alice"))).Value));
+        Assert.Equal(1, justLogin.Journal.CountGrant("authorization_code"));
+    }
+
+    [Fact]
+    public async Task Instance_waiting_on_another_instances_user_refresh_never_presents_the_same_refresh_token()
+    {
+        var lifetime = TimeSpan.FromSeconds(3);
+        await using var justLogin = await JustLoginEmulator.StartAsync(new OidcEmulatorOptions { AutoApproveUser = "acme/alice", AccessTokenLifetime = lifetime });
+        var fleet = new Fleet(redis.Server.Configuration, _keys, o => o.LockWait = TimeSpan.FromMilliseconds(300));
+        await using var first = fleet.JustLogin(justLogin);
+        await using var second = fleet.JustLogin(justLogin);
+        var alice = TokenContext.ForSubject("acme/alice");
+        await Fleet.SignInAsync(first, justLogin, "acme/alice");
+        var signedIn = await first.Provider("justlogin").GetTokenAsync(alice);
+        Assert.Equal(signedIn.Value, (await second.Provider("justlogin").GetTokenAsync(alice)).Value);
+        var expired = signedIn.ExpiresAt - TimeProvider.System.GetUtcNow();
+        if (expired > TimeSpan.Zero)
+        {
+            await Task.Delay(expired, TimeProvider.System);
+        }
+
+        // The holder's refresh takes far longer than the lock wait.
+        justLogin.Faults.Enqueue(EmulatorFault.Delayed(TimeSpan.FromSeconds(2)));
+        var holding = first.Provider("justlogin").GetTokenAsync(alice).AsTask();
+        for (var i = 0; i < 100 && (await fleet.KeysAsync(_connection, "lock:")).Count == 0; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+        }
+
+        var waited = await second.Provider("justlogin").GetTokenAsync(alice).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((await holding.WaitAsync(TimeSpan.FromSeconds(30))).Value, waited.Value);
+        Assert.Equal(1, justLogin.Journal.CountGrant("refresh_token"));
+        Assert.Equal(0, justLogin.Journal.TokenRequests.Count(r => r.StatusCode != 200));
+        Assert.True(second.Logs.Count(70) >= 1);
     }
 
     [Fact]
@@ -219,7 +289,10 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
 
         Assert.NotEqual(foreignToken.Value, token.Value);
         Assert.Equal(2, emulator.Journal.CountGrant("client_credentials"));
-        Assert.Contains(own.Logs.Entries, e => e.EventId == 14);
+
+        // The foreign instances created the key secret under their key ring: this instance cannot even compute the keys,
+        // says so, and works alone.
+        Assert.Contains(own.Logs.Entries, e => e.EventId == 12 && e.Message.Contains("key secret", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -439,10 +512,18 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
             throw new NotSupportedException();
     }
 
-    /// <summary>An instance with JustLogin and the shared cache over Redis, without the Redis lock or store.</summary>
-    private Instance JustLoginOverDistributedCache(JustLoginEmulator justLogin, string prefix) => Instance.Create(_keys, services =>
+    /// <summary>
+    /// An instance with JustLogin and the shared cache over Redis, without the Redis store: the application registers a
+    /// lock of its own (without one, a user provider over this store is refused).
+    /// </summary>
+    private Instance JustLoginOverDistributedCache(JustLoginEmulator justLogin, string prefix, bool withLock = true) => Instance.Create(_keys, services =>
     {
         services.AddStackExchangeRedisCache(o => o.Configuration = redis.Server.Configuration);
+        if (withLock)
+        {
+            services.AddSingleton<ITokenLock>(new RedisTestLock(_connection, prefix));
+        }
+
         services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
         services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
         {

@@ -16,7 +16,7 @@ internal sealed class ClientTokenSource(TokenProvider provider) : ITokenSource
             return RequestAsync(entry, cancellationToken);
         }
 
-        var key = entry.SharedKey ??= TokenCacheKey.ForContext(provider.Name, entry.Context);
+        var key = entry.SharedKey ??= DistributedTokenCoordinator.ContextKey(provider.Client, provider.Name, entry.Context);
         return shared.SingleFlightAsync(
             provider.Name,
             key,

@@ -35,11 +35,12 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
             // One refresh per user across the fleet: the others wait for the rotated set to reach the store.
             return await shared.SingleFlightAsync(
                 provider.Name,
-                entry.SharedKey ??= TokenCacheKey.ForSubject(provider.Name, subject),
+                entry.SharedKey ??= DistributedTokenCoordinator.SubjectKey(provider.Client, provider.Name, subject),
                 token => store.GetAsync(provider.Name, subject, token),
                 tokens => entry.IsSubjectDefault && provider.IsNewerAndFresh(entry, tokens),
                 token => RefreshAsync(entry, subject, token),
                 publish: null,
+                oneTimeCredential: true,
                 cancellationToken).ConfigureAwait(false);
         }
     }

@@ -12,7 +12,7 @@ namespace TokenClients.Custom;
 /// <param name="httpClient">Creates the token endpoint's HttpClient.</param>
 /// <param name="timeProvider">The clock that stamps expiries.</param>
 /// <param name="bearerProvider">Resolves the provider of the Bearer token, when <see cref="CustomTokenOptions.BearerTokenProvider"/> is set.</param>
-internal sealed class CustomTokenClient(string providerName, CustomTokenOptions options, Func<HttpClient> httpClient, TimeProvider timeProvider, Func<ITokenProvider?> bearerProvider) : ITokenClient
+internal sealed class CustomTokenClient(string providerName, CustomTokenOptions options, Func<HttpClient> httpClient, TimeProvider timeProvider, Func<ITokenProvider?> bearerProvider) : ITokenClient, Caching.IConfigurationFingerprint
 {
     public const string Kind = "Custom";
 
@@ -182,4 +182,8 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
 
         return buffer.ToArray();
     }
+
+    /// <summary>Gets what the shared cache keys this client's tokens by: endpoint, grant, client id, scope, user name, parameters; never a secret.</summary>
+    public Caching.ConfigurationFingerprint Fingerprint => field ??= Caching.ConfigurationFingerprint.Create(
+        options.GrantType, options.TokenEndpoint, options.ClientId, options.Scope, resource: null, options.Username, options.Parameters);
 }

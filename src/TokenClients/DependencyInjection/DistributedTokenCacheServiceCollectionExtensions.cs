@@ -22,8 +22,20 @@ public static class DistributedTokenCacheServiceCollectionExtensions
     /// and application name shared by every instance.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// The distributed cache offers no lock, so instances that miss at the same moment may each fetch a token;
     /// <c>AddTokenClientsRedis</c> (package TokenClients.Redis) adds the lock and an atomic token store.
+    /// </para>
+    /// <para>
+    /// The store over the distributed cache has no atomic compare-and-set: it serialises the replacement of a rotated
+    /// refresh token with the registered <see cref="ITokenLock"/>. Without one, a provider of signed-in users (an
+    /// authorization-code flow such as <c>UseAuthorizationCode</c> or <c>UseJustLogin</c>) is refused when the host starts
+    /// (options validation of the provider): use <c>AddTokenClientsRedis</c>, register an <see cref="ITokenLock"/>, or
+    /// register an <see cref="ITokenStore"/> of your own with an atomic compare-and-set.
+    /// </para>
+    /// <para>
+    /// Keys are keyed with a secret (<see cref="SharedTokenKeys"/>, <see cref="DistributedTokenCacheOptions.KeySecret"/>).
+    /// </para>
     /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Tunes key prefix, lock and outage handling.</param>
@@ -34,6 +46,8 @@ public static class DistributedTokenCacheServiceCollectionExtensions
         var options = services.AddOptions<DistributedTokenCacheOptions>().Validate(o => o.LockLifetime > TimeSpan.Zero
                 && o.LockWait >= TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.UnavailableBackoff >= TimeSpan.Zero,
             "DistributedTokenCacheOptions: LockLifetime and PollInterval must be positive, LockWait and UnavailableBackoff not negative.")
+            .Validate(o => o.KeySecret is null || SharedTokenKeys.ParseSecret(o.KeySecret)!.Length >= 32,
+            "DistributedTokenCacheOptions: KeySecret must be base64 of at least 32 bytes, or a text of at least 32 bytes (UTF-8).")
             .ValidateOnStart();
         if (configure is not null)
         {
@@ -41,15 +55,19 @@ public static class DistributedTokenCacheServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(static services => new TokenSetProtector(services.GetService<IDataProtectionProvider>()
-            ?? throw new InvalidOperationException("Shared token caching encrypts token sets with Data Protection: call services.AddDataProtection() with a key ring and application name shared by every instance.")));
+        services.TryAddSingleton(static services => new TokenSetProtector(RequireDataProtection(services)));
         services.TryAddSingleton<ITokenCache>(static services => new DistributedTokenCache(
             RequireDistributedCache(services), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
             services.GetRequiredService<TimeProvider>(), Logger<DistributedTokenCache>(services)));
+        services.TryAddSingleton(static services => new SharedKeySecret(
+            RequireDistributedCache(services), RequireDataProtection(services), services.GetService<ITokenLock>(),
+            services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(), services.GetRequiredService<TimeProvider>()));
         AddCoordinator(services);
         ReplaceDefaultTokenStore(services, ServiceDescriptor.Singleton<ITokenStore>(static services => new DistributedTokenStore(
-            RequireDistributedCache(services), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
+            RequireDistributedCache(services), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<SharedTokenKeys>(),
+            services.GetService<ITokenLock>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
             services.GetRequiredService<TimeProvider>(), Logger<DistributedTokenStore>(services))));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, SharedTokenStoreValidator>());
         return services;
     }
 
@@ -86,10 +104,24 @@ public static class DistributedTokenCacheServiceCollectionExtensions
         return services;
     }
 
-    internal static void AddCoordinator(IServiceCollection services) =>
+    internal static void AddCoordinator(IServiceCollection services)
+    {
+        // The configured secret, else the one kept in the shared cache, else (a cache of the application's own without
+        // AddTokenClientsDistributedCache) plain SHA-256 keys.
+        services.TryAddSingleton(static services =>
+        {
+            var options = services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>().Value;
+            var shared = services.GetService<SharedKeySecret>();
+            return new SharedTokenKeys(SharedTokenKeys.ParseSecret(options.KeySecret), shared is null ? null : shared.ReadOrCreateAsync, services);
+        });
         services.TryAddSingleton(static services => new DistributedTokenCoordinator(
             services.GetService<ITokenCache>(), services.GetService<ITokenLock>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
-            services.GetRequiredService<TimeProvider>(), services.GetService<ILoggerFactory>()?.CreateLogger("TokenClients.DistributedTokenCache") ?? NullLogger.Instance));
+            services.GetRequiredService<TimeProvider>(), services.GetService<ILoggerFactory>()?.CreateLogger("TokenClients.DistributedTokenCache") ?? NullLogger.Instance,
+            services.GetRequiredService<SharedTokenKeys>()));
+    }
+
+    private static IDataProtectionProvider RequireDataProtection(IServiceProvider services) => services.GetService<IDataProtectionProvider>()
+        ?? throw new InvalidOperationException("Shared token caching encrypts token sets with Data Protection: call services.AddDataProtection() with a key ring and application name shared by every instance.");
 
     private static IDistributedCache RequireDistributedCache(IServiceProvider services) => services.GetService<IDistributedCache>()
         ?? throw new InvalidOperationException("Shared token caching needs an IDistributedCache: register one, for example services.AddStackExchangeRedisCache(…).");

@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Information, "Token provider '{Provider}' waited {Wait} for another instance's token; requesting one itself.")]
     public static partial void SharedLockWaitExpired(ILogger logger, string provider, TimeSpan wait);
 
+    [LoggerMessage(70, LogLevel.Information, "Token provider '{Provider}' waited {Wait} for another instance's refresh of a one-time credential; still waiting for it to finish or its lock to expire.")]
+    public static partial void SharedOneTimeWaitContinues(ILogger logger, string provider, TimeSpan wait);
+
     [LoggerMessage(16, LogLevel.Information, "Token provider '{Provider}': another instance stored a newer token set for this user first; using it.")]
     public static partial void RefreshRaceLost(ILogger logger, string provider);
 

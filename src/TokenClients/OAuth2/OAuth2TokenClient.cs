@@ -12,7 +12,7 @@ namespace TokenClients.OAuth2;
 /// scope, resource and extra parameters, endpoint discovery, and the mapping of responses and errors.
 /// </summary>
 /// <typeparam name="TOptions">The grant's options.</typeparam>
-internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRefresher
+internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRefresher, Caching.IConfigurationFingerprint
     where TOptions : OAuth2ClientOptions
 {
     private readonly IHttpClientFactory _httpClientFactory;
@@ -185,4 +185,8 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
     }
 
     private TokenRequestException Unreachable(Exception? exception) => TokenEndpointFailure.ToException(ProviderName, exception);
+
+    /// <summary>Gets what the shared cache keys this client's tokens by: grant, endpoint, client id, scope, resource, user name, parameters; never a secret.</summary>
+    public Caching.ConfigurationFingerprint Fingerprint => field ??= Caching.ConfigurationFingerprint.Create(
+        GetType().Name, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username, Options.Parameters);
 }

@@ -10,15 +10,28 @@ public sealed class DistributedTokenCacheOptions
     public string KeyPrefix { get; set; } = "tokenclients:";
 
     /// <summary>
-    /// Gets or sets how long a fetch lock holds at most. It outlasts a token request with all its retries (the standard
-    /// resilience pipeline gives up after 30 seconds), so a slow fetch keeps the lock to the end; a holder that crashed
-    /// delays the others only by <see cref="LockWait"/>, after which they fetch themselves. Default: 35 seconds.
+    /// Gets or sets the secret that keys every shared key (HMAC-SHA256), so that reading the shared cache does not tell
+    /// which provider or user an entry belongs to: base64 of at least 32 bytes, or a text of at least 32 bytes in UTF-8.
+    /// Every instance sharing tokens must use the same one, and keep it for as long as stored user token sets must be
+    /// found (a new secret means every user signs in again). When not set, a random secret is created once and kept in the
+    /// shared cache, encrypted with Data Protection (see <see cref="SharedTokenKeys"/>). Never logged.
     /// </summary>
-    public TimeSpan LockLifetime { get; set; } = TimeSpan.FromSeconds(35);
+    public string? KeySecret { get; set; }
 
     /// <summary>
-    /// Gets or sets how long an instance waits for the lock holder's token before it asks the token endpoint itself.
-    /// Default: 5 seconds.
+    /// Gets or sets how long a fetch lock holds at most. It must outlast the token endpoint's total timeout (the token
+    /// request with all its retries, 45 seconds in the standard pipeline): the holder's fetch is cancelled a margin before
+    /// the lock expires (a tenth of the lifetime, at most 5 seconds), so no other instance ever takes the lock, and with it
+    /// a one-time credential such as a rotating refresh token, while the holder's request may still be in flight.
+    /// Default: 60 seconds.
+    /// </summary>
+    public TimeSpan LockLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets how long an instance waits for the lock holder's token before it asks the token endpoint itself, for
+    /// requests that can be repeated safely (client credentials, password). A refresh with a one-time credential (the
+    /// rotating refresh token of a signed-in user) never gives up this way: it waits until the holder publishes, or
+    /// releases the lock, or its lock expires. Default: 5 seconds.
     /// </summary>
     public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -5,8 +5,9 @@ using System.Text;
 namespace TokenClients;
 
 /// <summary>
-/// Builds the keys of shared caches and stores: a SHA-256 of the parts, so no secret, user name or client id appears
-/// in a key in clear.
+/// Hashes the parts of a key into a SHA-256. The shared cache, lock and store do not use these hashes as they are:
+/// <see cref="SharedTokenKeys"/> keys them with a secret (HMAC-SHA256) before they leave the process, so a list of
+/// candidate user ids or provider names cannot be matched against the keys of a shared cache.
 /// </summary>
 public static class TokenCacheKey
 {
@@ -29,25 +30,37 @@ public static class TokenCacheKey
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The key of a provider's token for a context.</summary>
-    internal static string ForContext(string providerName, TokenContext context)
+
+    /// <summary>
+    /// The unkeyed key of a provider's token for a context, obtained with a client configuration
+    /// (<see cref="Caching.ConfigurationFingerprint.Request"/>).
+    /// </summary>
+    internal static string ForContext(string providerName, TokenContext context, string? configuration)
     {
-        var parts = new string?[5 + (context.Parameters.Count * 2)];
-        parts[0] = "token";
-        parts[1] = providerName;
-        parts[2] = context.Subject;
-        parts[3] = context.Scope;
-        parts[4] = context.Resource;
-        var i = 5;
-        foreach (var (key, value) in context.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // Without a configuration, the parts (and so the key) are those of earlier versions.
+        var parts = new List<string?>(6 + (context.Parameters.Count * 2))
         {
-            parts[i++] = key;
-            parts[i++] = value;
+            configuration is null ? "token" : "token.v2", providerName, context.Subject, context.Scope, context.Resource,
+        };
+        if (configuration is not null)
+        {
+            parts.Add(configuration);
         }
 
-        return Hash(parts);
+        foreach (var (key, value) in context.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            parts.Add(key);
+            parts.Add(value);
+        }
+
+        return Hash([.. parts]);
     }
 
-    /// <summary>The key of a provider's stored token set for a subject (whatever the context's scope).</summary>
-    internal static string ForSubject(string providerName, string subject) => Hash("subject", providerName, subject);
+
+    /// <summary>
+    /// The unkeyed key of a provider's stored token set for a subject, whatever the context's scope, bound to what its
+    /// refresh token is bound to (<see cref="Caching.ConfigurationFingerprint.Client"/>).
+    /// </summary>
+    internal static string ForSubject(string providerName, string subject, string? client) =>
+        client is null ? ForSubject(providerName, subject) : Hash("subject.v2", providerName, subject, client);
 }
