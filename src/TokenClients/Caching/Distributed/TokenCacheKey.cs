@@ -30,7 +30,6 @@ public static class TokenCacheKey
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-
     /// <summary>
     /// The unkeyed key of a provider's token for a context, obtained with a client configuration
     /// (<see cref="Caching.ConfigurationFingerprint.Request"/>).
