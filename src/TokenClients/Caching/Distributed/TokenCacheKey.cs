@@ -55,11 +55,10 @@ public static class TokenCacheKey
         return Hash([.. parts]);
     }
 
-
     /// <summary>
     /// The unkeyed key of a provider's stored token set for a subject, whatever the context's scope, bound to what its
     /// refresh token is bound to (<see cref="Caching.ConfigurationFingerprint.Client"/>).
     /// </summary>
     internal static string ForSubject(string providerName, string subject, string? client) =>
-        client is null ? ForSubject(providerName, subject) : Hash("subject.v2", providerName, subject, client);
+        client is null ? Hash("subject", providerName, subject) : Hash("subject.v2", providerName, subject, client);
 }
