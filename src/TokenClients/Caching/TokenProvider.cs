@@ -13,7 +13,7 @@ namespace TokenClients.Caching;
 /// Locks guard only the swap of the in-flight task, never network I/O. Every fetch completes its callers whatever
 /// happens after the token request (a logger that throws included), and nothing a fetch logs can fail it.
 /// </remarks>
-internal sealed class TokenProvider : ITokenProvider, IDisposable
+internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDisposable
 {
     private readonly TokenEntryTable _entries;
     private readonly TokenFetcher _fetcher;
@@ -114,6 +114,20 @@ internal sealed class TokenProvider : ITokenProvider, IDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    public void Accepted(AccessToken token, TokenContext? context)
+    {
+        if (_entries.Find(context ?? TokenContext.Default) is { } entry)
+        {
+            lock (entry)
+            {
+                if (entry.Current is { } current && current.Token.Equals(token))
+                {
+                    entry.CurrentReplacesRejected = false;
+                }
+            }
+        }
     }
 
     public void Dispose()

@@ -23,10 +23,12 @@ public sealed class TokenProviderOptions
     public TimeSpan RefreshRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Gets or sets how long a token that replaced a rejected one is kept when an API rejects it too. An API that answers
-    /// 401 to every token would otherwise cost one token request per call: within this interval after an invalidation,
-    /// invalidating the replacement leaves it cached, and the request gets the API's 401. Past the interval, the next
-    /// rejection replaces the token again. <see cref="TimeSpan.Zero"/> replaces every rejected token at once.
+    /// Gets or sets how long a token that replaced a rejected one is kept when an API rejects it too before it was ever
+    /// accepted. An API that answers 401 to every token would otherwise cost one token request per call: within this
+    /// interval after an invalidation, invalidating a replacement that no request got through with (the
+    /// <see cref="TokenHandler"/>'s resend was refused too) leaves it cached, and the request gets the API's 401. A
+    /// replacement the API accepted is replaced at its next rejection, as is any token past the interval.
+    /// <see cref="TimeSpan.Zero"/> replaces every rejected token at once.
     /// Default: 30 seconds.
     /// </summary>
     public TimeSpan RejectedTokenCooldown { get; set; } = TimeSpan.FromSeconds(30);

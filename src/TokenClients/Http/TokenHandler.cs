@@ -161,7 +161,14 @@ public sealed class TokenHandler : DelegatingHandler
             response.Dispose();
 
             // Resent once; a second 401 goes back to the caller.
-            return await SendWithToken(request, fresh, cancellationToken).ConfigureAwait(false);
+            var retried = await SendWithToken(request, fresh, cancellationToken).ConfigureAwait(false);
+            if (retried.StatusCode != HttpStatusCode.Unauthorized && _provider is Caching.IRejectionFeedback feedback)
+            {
+                // The replacement works: a later rejection of it is news, not an API that refuses every token.
+                feedback.Accepted(fresh, context);
+            }
+
+            return retried;
         }
         finally
         {

@@ -81,7 +81,9 @@ public sealed class SignInRedemptionTests : IAsyncLifetime, IDisposable
         {
             s.AddDistributedMemoryCache();
             s.AddSingleton<ITokenLock, UnreachableLock>();
-            s.AddTokenClientsDistributedCache();
+
+            // A configured key secret: the store's keys need no lock, so only the redemption meets the unreachable one.
+            s.AddTokenClientsDistributedCache(o => o.KeySecret = "a-key-secret-of-at-least-32-bytes-for-tests");
         });
         var flow = services.GetRequiredKeyedService<IAuthorizationCodeFlow>("justlogin");
         var start = await flow.StartAsync(Subject, Deadline);
