@@ -18,7 +18,7 @@ namespace TokenClients.Testing;
 /// (issued here, not expired by <see cref="EmulatorOptions.TimeProvider"/>, not revoked), a protected API, a journal
 /// of token requests and fault injection.
 /// </summary>
-public abstract class TokenEndpointEmulator : IAsyncDisposable
+public abstract partial class TokenEndpointEmulator : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
     private readonly byte[] _signingKey = RandomNumberGenerator.GetBytes(32);
@@ -157,130 +157,6 @@ public abstract class TokenEndpointEmulator : IAsyncDisposable
         Journal.Add((await ReadAsync(context).ConfigureAwait(false)) with { StatusCode = statusCode });
     }
 
-    /// <summary>Issues an access token (and a refresh token when asked) for a subject.</summary>
-    /// <param name="subject">Whose token.</param>
-    /// <param name="clientId">The client it was issued to.</param>
-    /// <param name="withRefreshToken">Whether to issue a refresh token.</param>
-    /// <param name="scope">The scope granted.</param>
-    /// <param name="accessTokenLifetime">Overrides <see cref="AccessTokenLifetime"/>.</param>
-    /// <param name="kind">A label stored with the token (for example <c>client</c> or <c>user</c>).</param>
-    /// <returns>The issued tokens.</returns>
-    protected IssuedTokens Issue(string subject, string clientId, bool withRefreshToken, string? scope = null, TimeSpan? accessTokenLifetime = null, string kind = "user")
-    {
-        var now = Time.GetUtcNow();
-        var lifetime = accessTokenLifetime ?? AccessTokenLifetime;
-        var access = Options.OpaqueAccessTokens ? Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) : CreateJwt(subject, clientId, now, now + lifetime, kind);
-        _tokens[access] = new IssuedToken(TokenKind.Access, subject, clientId, scope, kind, now + lifetime);
-        string? refresh = null;
-        if (withRefreshToken)
-        {
-            refresh = CreateJwt(subject, clientId, now, now + RefreshTokenLifetime, "refresh");
-            _tokens[refresh] = new IssuedToken(TokenKind.Refresh, subject, clientId, scope, kind, now + RefreshTokenLifetime);
-        }
-
-        return new IssuedTokens(access, (int)Math.Ceiling(lifetime.TotalSeconds), refresh, (int)Math.Ceiling(RefreshTokenLifetime.TotalSeconds), subject, scope);
-    }
-
-    /// <summary>Checks a refresh token and, when <see cref="EmulatorOptions.RotateRefreshTokens"/> is on, consumes it.</summary>
-    /// <param name="refreshToken">The refresh token presented.</param>
-    /// <param name="clientId">The client presenting it.</param>
-    /// <returns>What the refresh token was issued for, or <see langword="null"/> when it is not live or not that client's.</returns>
-    protected IssuedToken? RedeemRefreshToken(string? refreshToken, string clientId)
-    {
-        if (Live(refreshToken, TokenKind.Refresh) is not { } issued || issued.ClientId != clientId)
-        {
-            return null;
-        }
-
-        if (Options.RotateRefreshTokens && !_tokens.TryRemove(refreshToken!, out _))
-        {
-            return null; // another request consumed it first
-        }
-
-        return issued;
-    }
-
-    /// <summary>Returns the access token's record when it is live and carries the label, else <see langword="null"/>.</summary>
-    /// <param name="accessToken">The token.</param>
-    /// <param name="kind">The label required, or <see langword="null"/> for any.</param>
-    /// <returns>The record.</returns>
-    protected IssuedToken? LiveAccessToken(string? accessToken, string? kind = null) =>
-        Live(accessToken, TokenKind.Access) is { } issued && (kind is null || issued.Kind == kind) ? issued : null;
-
-    /// <summary>Reads a Bearer token from the Authorization header (scheme case-insensitive).</summary>
-    /// <param name="headers">The request headers.</param>
-    /// <returns>The token, or <see langword="null"/>.</returns>
-    protected static string? BearerToken(IReadOnlyDictionary<string, string> headers)
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        return headers.TryGetValue("Authorization", out var value) && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? value["Bearer ".Length..].Trim()
-            : null;
-    }
-
-    /// <summary>Whether the request's content type is <paramref name="mediaType"/> (parameters ignored).</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="mediaType">The media type.</param>
-    /// <returns><see langword="true"/> when it matches.</returns>
-    protected static bool HasContentType(RecordedRequest request, string mediaType)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return request.ContentType is { } type && type.Split(';')[0].Trim().Equals(mediaType, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static async Task<RecordedRequest> ReadAsync(HttpContext context)
-    {
-        var request = context.Request;
-        string body;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
-        {
-            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-
-        var form = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            foreach (var (key, value) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body))
-            {
-                form[key] = value.ToString();
-            }
-        }
-
-        var json = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                if (document.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    foreach (var property in document.RootElement.EnumerateObject())
-                    {
-                        if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
-                        {
-                            json[property.Name] = property.Value.ToString();
-                        }
-                    }
-                }
-            }
-            catch (JsonException)
-            {
-                // Recorded with an empty Json map; the handler answers the error.
-            }
-        }
-
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in request.Headers)
-        {
-            headers[key] = value.ToString();
-        }
-
-        var query = request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
-        var grant = form.GetValueOrDefault("grant_type") ?? json.GetValueOrDefault("grant_type") ?? query.GetValueOrDefault("grantType");
-        return new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, query, headers,
-            request.ContentType, body, form, json, grant, 0, TimeProvider.System.GetUtcNow());
-    }
-
     private async Task ServeApiAsync(HttpContext context)
     {
         Interlocked.Increment(ref _apiCalls);
@@ -301,61 +177,6 @@ public abstract class TokenEndpointEmulator : IAsyncDisposable
         }).WriteAsync(context).ConfigureAwait(false);
     }
 
-    private IssuedToken? Live(string? token, TokenKind kind) =>
-        token is not null && _tokens.TryGetValue(token, out var issued) && issued.Type == kind && !issued.Revoked && Time.GetUtcNow() < issued.ExpiresAt
-            ? issued
-            : null;
-
-    private void Revoke(TokenKind kind)
-    {
-        foreach (var (token, issued) in _tokens)
-        {
-            if (issued.Type == kind)
-            {
-                _tokens[token] = issued with { Revoked = true };
-            }
-        }
-    }
-
-    private string CreateJwt(string subject, string clientId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string kind)
-    {
-        var header = System.Buffers.Text.Base64Url.EncodeToString("""{"alg":"HS256","typ":"JWT"}"""u8);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("sub", subject);
-            json.WriteString("client_id", clientId);
-            json.WriteString("type", kind);
-            json.WriteNumber("iat", issuedAt.ToUnixTimeSeconds());
-            json.WriteNumber("exp", expiresAt.ToUnixTimeSeconds());
-            json.WriteString("jti", Guid.NewGuid().ToString("N"));
-            json.WriteEndObject();
-        }
-
-        var unsigned = header + "." + System.Buffers.Text.Base64Url.EncodeToString(buffer.ToArray());
-        return unsigned + "." + System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(_signingKey, Encoding.ASCII.GetBytes(unsigned)));
-    }
-
-    /// <summary>Whether a token is an access or a refresh token.</summary>
-    protected enum TokenKind
-    {
-        /// <summary>An access token.</summary>
-        Access,
-
-        /// <summary>A refresh token.</summary>
-        Refresh,
-    }
-
-    /// <summary>What the emulator knows of a token it issued.</summary>
-    /// <param name="Type">Access or refresh.</param>
-    /// <param name="Subject">Whose token.</param>
-    /// <param name="ClientId">The client it was issued to.</param>
-    /// <param name="Scope">The scope granted.</param>
-    /// <param name="Kind">The label given at issue (<c>client</c>, <c>user</c>, …).</param>
-    /// <param name="ExpiresAt">When it expires.</param>
-    /// <param name="Revoked">Whether it was revoked.</param>
-    protected sealed record IssuedToken(TokenKind Type, string Subject, string ClientId, string? Scope, string Kind, DateTimeOffset ExpiresAt, bool Revoked = false);
 }
 
 /// <summary>Tokens an emulator just issued.</summary>
