@@ -1,9 +1,9 @@
 namespace TokenClients;
 
 /// <summary>
-/// A token client whose refresh request needs more of the current token set than its refresh token, such as
-/// JustLogin's, which also sends the access token as Bearer (vendors/justlogin.md). The provider prefers it to
-/// <see cref="ITokenClient.RefreshTokenAsync"/>.
+/// A token client whose refresh request is built from the whole current token set, not only its refresh token: the
+/// standard grants' clients, so a provider's <c>RefreshRequestHeaders</c> (JustLogin's Bearer access token) can use it.
+/// The provider prefers it to <see cref="ITokenClient.RefreshTokenAsync"/>.
 /// </summary>
 internal interface ITokenSetRefresher
 {

@@ -29,27 +29,33 @@ public static class TokenProvidersConfigurationServiceCollectionExtensions
     /// <exception cref="InvalidOperationException">
     /// An entry has no <c>Kind</c> or an unknown one (the message lists every such entry), or a provider name is taken.
     /// </exception>
-    public static IServiceCollection AddTokenProviders(this IServiceCollection services, IConfiguration configuration, Action<ITokenProviderBuilder>? configure = null)
+    public static IServiceCollection AddTokenProviders(this IServiceCollection services, IConfiguration configuration, Action<ITokenProviderBuilder>? configure = null) =>
+        services.AddTokenProviders(configuration, TokenProvidersConfiguration.Kinds, configure);
+
+    /// <summary>Registers the providers <paramref name="configuration"/> describes, each of one of <paramref name="kinds"/>.</summary>
+    internal static IServiceCollection AddTokenProviders(this IServiceCollection services, IConfiguration configuration, IReadOnlyList<ProviderKind> kinds, Action<ITokenProviderBuilder>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(kinds);
+        var kindList = string.Join(", ", kinds.Select(k => k.Name));
 
-        var entries = new List<(IConfigurationSection Entry, TokenProvidersConfiguration.ProviderKind Kind)>();
+        var entries = new List<(IConfigurationSection Entry, ProviderKind Kind)>();
         var errors = new List<string>();
         foreach (var entry in configuration.GetChildren())
         {
-            var kindName = entry[TokenProvidersConfiguration.KindKey];
+            var kindName = entry[ProviderKind.KindKey];
             if (string.IsNullOrWhiteSpace(kindName))
             {
-                errors.Add($"{entry.Path}: {TokenProvidersConfiguration.KindKey} is missing; set it to one of {TokenProvidersConfiguration.KindList}.");
+                errors.Add($"{entry.Path}: {ProviderKind.KindKey} is missing; set it to one of {kindList}.");
             }
-            else if (TokenProvidersConfiguration.FindKind(kindName) is { } kind)
+            else if (kinds.FirstOrDefault(k => string.Equals(k.Name, kindName.Trim(), StringComparison.OrdinalIgnoreCase)) is { } kind)
             {
                 entries.Add((entry, kind));
             }
             else
             {
-                errors.Add($"{entry.Path}: {TokenProvidersConfiguration.KindKey} '{kindName}' is not one of {TokenProvidersConfiguration.KindList}.");
+                errors.Add($"{entry.Path}: {ProviderKind.KindKey} '{kindName}' is not one of {kindList}.");
             }
         }
 

@@ -96,18 +96,12 @@ public static class TokenProviderBuilderExtensions
         return builder;
     }
 
-    /// <summary>Registers named options of a token client, validated on start.</summary>
-    internal static void AddClientOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this ITokenProviderBuilder builder, Action<TOptions> configure)
+    /// <summary>Registers the provider's named options of a token client, validated on start by <paramref name="validator"/>, which is bound to this provider.</summary>
+    internal static void AddClientOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this ITokenProviderBuilder builder, Action<TOptions> configure, IValidateOptions<TOptions> validator)
         where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
     {
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<TOptions>(builder.Name).Configure(configure).ValidateOnStart();
-        builder.Services.TryAddEnumerableSingleton<IValidateOptions<TOptions>, TValidator>();
+        builder.Services.AddSingleton(validator);
     }
-
-    private static void TryAddEnumerableSingleton<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(this IServiceCollection services)
-        where TService : class
-        where TImplementation : class, TService =>
-        Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(services, ServiceDescriptor.Singleton<TService, TImplementation>());
 }

@@ -14,8 +14,6 @@ namespace TokenClients.Custom;
 /// <param name="bearerProvider">Resolves the provider of the Bearer token, when <see cref="CustomTokenOptions.BearerTokenProvider"/> is set.</param>
 internal sealed class CustomTokenClient(string providerName, CustomTokenOptions options, Func<HttpClient> httpClient, TimeProvider timeProvider, Func<ITokenProvider?> bearerProvider) : ITokenClient, Caching.IConfigurationFingerprint
 {
-    public const string Kind = "Custom";
-
     public bool CanRefresh => !string.IsNullOrEmpty(options.RefreshGrantType);
 
     public bool RequiresInteraction => false;

@@ -36,10 +36,10 @@ public sealed class CustomTokenOptions : TokenClientOptions
     public Uri? TokenEndpoint { get; set; }
 
     /// <summary>Gets or sets the grant type of a new token request (<c>client_credentials</c>, <c>password</c> or a custom name).</summary>
-    public string GrantType { get; set; } = "client_credentials";
+    public string GrantType { get; set; } = GrantTypes.ClientCredentials;
 
     /// <summary>Gets or sets the grant type of a refresh; empty means the endpoint cannot refresh. Default: <c>refresh_token</c>.</summary>
-    public string? RefreshGrantType { get; set; } = "refresh_token";
+    public string? RefreshGrantType { get; set; } = GrantTypes.RefreshToken;
 
     /// <summary>Gets or sets how the request is encoded. Default: <see cref="RequestEncoding.Form"/>.</summary>
     public RequestEncoding Encoding { get; set; } = RequestEncoding.Form;

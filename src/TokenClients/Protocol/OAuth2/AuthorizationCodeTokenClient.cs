@@ -57,5 +57,5 @@ internal sealed class AuthorizationCodeTokenClient(string providerName, Authoriz
             ?? throw new TokenRequestException(ProviderName, null, null, null, "The discovery document names no authorization_endpoint; set AuthorizeEndpoint"));
 
     public Task<TokenSet> ExchangeCodeAsync(string code, string? codeVerifier, CancellationToken cancellationToken) =>
-        SendAsync("authorization_code", new AuthorizationCodeTokenRequest { Code = code, RedirectUri = RedirectUri.AbsoluteUri, CodeVerifier = codeVerifier }, TokenContext.Default, cancellationToken);
+        SendAsync(GrantTypes.AuthorizationCode, new AuthorizationCodeTokenRequest { Code = code, RedirectUri = RedirectUri.AbsoluteUri, CodeVerifier = codeVerifier }, TokenContext.Default, cancellationToken);
 }

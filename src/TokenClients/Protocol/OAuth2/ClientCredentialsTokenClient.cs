@@ -8,5 +8,5 @@ internal sealed class ClientCredentialsTokenClient(string providerName, ClientCr
     : OAuth2TokenClient<ClientCredentialsOptions>(providerName, options, httpClientFactory, timeProvider, logger)
 {
     public override Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
-        SendAsync("client_credentials", new ClientCredentialsTokenRequest(), context, cancellationToken);
+        SendAsync(GrantTypes.ClientCredentials, new ClientCredentialsTokenRequest(), context, cancellationToken);
 }

@@ -3,9 +3,6 @@ namespace TokenClients;
 /// <summary>Settings shared by the standard OAuth2 grants.</summary>
 public abstract class OAuth2ClientOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets a value indicating whether a refresh also carries the current access token as Bearer (JustLogin's page does).</summary>
-    internal bool SendAccessTokenOnRefresh { get; set; }
-
     /// <summary>
     /// Gets or sets the issuer whose OpenID discovery document (<c>/.well-known/openid-configuration</c>) names the
     /// endpoints. Used when <see cref="TokenEndpoint"/> is not set. Must be https (loopback excepted).

@@ -45,12 +45,18 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
 
     protected ILogger Logger { get; }
 
+    /// <summary>
+    /// Gets what a provider's refresh request carries beyond the refresh token, taken from the token set being
+    /// refreshed (JustLogin's sends the access token as Bearer); <see langword="null"/> for the standard request.
+    /// </summary>
+    public RefreshRequestHeaders? RefreshHeaders { get; init; }
+
     public abstract Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken);
 
     public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
-        return SendAsync("refresh_token", new RefreshTokenRequest { RefreshToken = refreshToken }, context, cancellationToken);
+        return SendAsync(GrantTypes.RefreshToken, new RefreshTokenRequest { RefreshToken = refreshToken }, context, cancellationToken);
     }
 
     public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
@@ -58,12 +64,8 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
         ArgumentNullException.ThrowIfNull(current);
         ArgumentException.ThrowIfNullOrEmpty(current.RefreshToken);
         var request = new RefreshTokenRequest { RefreshToken = current.RefreshToken };
-        if (Options.SendAccessTokenOnRefresh)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", current.AccessToken);
-        }
-
-        return SendAsync("refresh_token", request, context, cancellationToken);
+        RefreshHeaders?.Invoke(request.Headers, current);
+        return SendAsync(GrantTypes.RefreshToken, request, context, cancellationToken);
     }
 
     /// <summary>Reads the discovery document of the authority, once per cache period.</summary>

@@ -8,5 +8,5 @@ internal sealed class PasswordTokenClient(string providerName, PasswordOptions o
     : OAuth2TokenClient<PasswordOptions>(providerName, options, httpClientFactory, timeProvider, logger)
 {
     public override Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
-        SendAsync("password", new PasswordTokenRequest { UserName = Options.Username!, Password = Options.Password }, context, cancellationToken);
+        SendAsync(GrantTypes.Password, new PasswordTokenRequest { UserName = Options.Username!, Password = Options.Password }, context, cancellationToken);
 }

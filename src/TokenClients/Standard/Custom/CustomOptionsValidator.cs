@@ -1,20 +1,16 @@
-using Microsoft.Extensions.Options;
 using TokenClients.DependencyInjection;
 using TokenClients.Internal;
 
 namespace TokenClients.Custom;
 
-/// <summary>Validates <see cref="CustomTokenOptions"/> of the providers that use them.</summary>
-internal sealed class CustomOptionsValidator(TokenProviderRegistry registry) : IValidateOptions<CustomTokenOptions>
+/// <summary>Validates one provider's <see cref="CustomTokenOptions"/>.</summary>
+/// <param name="providerName">The provider whose options this validator checks.</param>
+/// <param name="registry">The registered providers, which a <see cref="CustomTokenOptions.BearerTokenProvider"/> must name.</param>
+internal sealed class CustomOptionsValidator(string providerName, TokenProviderRegistry registry) : ProviderOptionsValidator<CustomTokenOptions>(providerName)
 {
-    public ValidateOptionsResult Validate(string? name, CustomTokenOptions options)
+    protected override void Validate(CustomTokenOptions options, OptionsErrors errors)
     {
-        if (name is null || registry.KindOf(name) != CustomTokenClient.Kind)
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
-        var errors = new OptionsErrors(name);
+        var name = ProviderName;
         errors.RequireSecureEndpoint(nameof(options.TokenEndpoint), options.TokenEndpoint);
         errors.RequireValue(nameof(options.GrantType), options.GrantType);
         errors.RequireValue($"{nameof(options.Response)}.{nameof(options.Response.AccessToken)}", options.Response.AccessToken);
@@ -44,6 +40,5 @@ internal sealed class CustomOptionsValidator(TokenProviderRegistry registry) : I
         }
 
         errors.RequirePositive(nameof(options.DefaultTokenLifetime), options.DefaultTokenLifetime);
-        return errors.Result;
     }
 }

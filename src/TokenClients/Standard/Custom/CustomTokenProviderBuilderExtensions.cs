@@ -1,5 +1,6 @@
 using TokenClients;
 using TokenClients.Custom;
+using TokenClients.DependencyInjection;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,13 +17,8 @@ public static class CustomTokenProviderBuilderExtensions
     /// <returns>The builder.</returns>
     public static ITokenProviderBuilder UseCustom(this ITokenProviderBuilder builder, Action<CustomTokenOptions> configure)
     {
-        builder.AddClientOptions<CustomTokenOptions, CustomOptionsValidator>(configure);
-        return builder.UseTokenClient(CustomTokenClient.Kind, static (services, name) =>
-            Create(services, name, StandardGrantTokenProviderBuilderExtensions.Options<CustomTokenOptions>(services, name), name));
+        builder.AddClientOptions(configure, new CustomOptionsValidator(builder.Name, TokenProviderRegistry.From(builder.Services)));
+        return builder.UseTokenClient(CustomKind.Name, static (services, name) =>
+            TokenClientServices.CreateCustomClient(services, name, TokenClientServices.Options<CustomTokenOptions>(services, name), name));
     }
-
-    /// <summary>Creates a custom token client; a vendor preset passes the options it mapped and the HttpClient name to use.</summary>
-    internal static CustomTokenClient Create(IServiceProvider services, string name, CustomTokenOptions options, string httpClientProviderName) =>
-        new(name, options, () => services.GetRequiredService<IHttpClientFactory>().CreateClient(TokenClientsHttp.ClientName(httpClientProviderName)),
-            services.GetRequiredService<TimeProvider>(), () => options.BearerTokenProvider is { } bearer ? services.GetKeyedService<ITokenProvider>(bearer) : null);
 }

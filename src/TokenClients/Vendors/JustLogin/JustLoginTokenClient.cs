@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using TokenClients.OAuth2;
 
@@ -10,8 +11,6 @@ namespace TokenClients.Vendors.JustLogin;
 /// </summary>
 internal static class JustLoginTokenClient
 {
-    public const string Kind = "JustLogin";
-
     public static AuthorizationCodeTokenClient Create(string providerName, JustLoginOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
     {
         var code = new AuthorizationCodeOptions
@@ -24,11 +23,12 @@ internal static class JustLoginTokenClient
             RedirectUri = options.RedirectUri,
             Scope = options.Scope,
             UsePkce = options.UsePkce,
-
-            // justlogin.md: the refresh request also sends "Authorization: Bearer {access_token}".
-            SendAccessTokenOnRefresh = true,
         };
         options.CopyTokenClientSettingsTo(code);
-        return new(providerName, code, httpClientFactory, timeProvider, logger);
+        return new(providerName, code, httpClientFactory, timeProvider, logger) { RefreshHeaders = SendAccessToken };
     }
+
+    /// <summary>justlogin.md: the refresh request also sends <c>Authorization: Bearer {access_token}</c> (credentials travel in the body).</summary>
+    internal static void SendAccessToken(HttpRequestHeaders headers, TokenSet current) =>
+        headers.Authorization = new AuthenticationHeaderValue("Bearer", current.AccessToken);
 }

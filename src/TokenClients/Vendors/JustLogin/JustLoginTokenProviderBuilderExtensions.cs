@@ -1,4 +1,5 @@
 using TokenClients;
+using TokenClients.DependencyInjection;
 using TokenClients.Vendors.JustLogin;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,10 +16,10 @@ public static class JustLoginTokenProviderBuilderExtensions
     /// <returns>The builder.</returns>
     public static ITokenProviderBuilder UseJustLogin(this ITokenProviderBuilder builder, Action<JustLoginOptions> configure)
     {
-        builder.AddClientOptions<JustLoginOptions, JustLoginOptionsValidator>(configure);
-        builder.AddAuthorizationCodeFlow();
-        return builder.UseTokenClient(JustLoginTokenClient.Kind, static (services, name) => JustLoginTokenClient.Create(
-            name, StandardGrantTokenProviderBuilderExtensions.Options<JustLoginOptions>(services, name), services.GetRequiredService<IHttpClientFactory>(),
-            services.GetRequiredService<TimeProvider>(), StandardGrantTokenProviderBuilderExtensions.Logger(services)));
+        builder.AddClientOptions(configure, new JustLoginOptionsValidator(builder.Name));
+        TokenClientServices.AddAuthorizationCodeFlow(builder);
+        return builder.UseTokenClient(JustLoginKind.Name, static (services, name) => JustLoginTokenClient.Create(
+            name, TokenClientServices.Options<JustLoginOptions>(services, name), services.GetRequiredService<IHttpClientFactory>(),
+            services.GetRequiredService<TimeProvider>(), TokenClientServices.Logger(services)));
     }
 }

@@ -7,14 +7,12 @@ namespace TokenClients.Vendors.Mluvii;
 /// </summary>
 internal static class MluviiTokenClient
 {
-    public const string Kind = "Mluvii";
-
     public static CustomTokenOptions ToCustom(MluviiOptions options)
     {
         var custom = new CustomTokenOptions
         {
             TokenEndpoint = options.TokenEndpoint,
-            GrantType = "client_credentials",
+            GrantType = GrantTypes.ClientCredentials,
             RefreshGrantType = null,
             ClientId = options.ClientId,
             ClientSecret = options.ClientSecret,
@@ -22,7 +20,7 @@ internal static class MluviiTokenClient
 
         // The page's curl: response_type=token&grant_type=client_credentials&client_id=…&client_secret=…
         custom.Parameters["response_type"] = "token";
-        custom.Parameters["grant_type"] = "client_credentials";
+        custom.Parameters["grant_type"] = GrantTypes.ClientCredentials;
         options.CopyTokenClientSettingsTo(custom);
         return custom;
     }

@@ -1,4 +1,5 @@
 using TokenClients;
+using TokenClients.DependencyInjection;
 using TokenClients.Vendors.Mluvii;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,8 @@ public static class MluviiTokenProviderBuilderExtensions
     /// <returns>The builder.</returns>
     public static ITokenProviderBuilder UseMluvii(this ITokenProviderBuilder builder, Action<MluviiOptions> configure)
     {
-        builder.AddClientOptions<MluviiOptions, MluviiOptionsValidator>(configure);
-        return builder.UseTokenClient(MluviiTokenClient.Kind, static (services, name) => CustomTokenProviderBuilderExtensions.Create(
-            services, name, MluviiTokenClient.ToCustom(StandardGrantTokenProviderBuilderExtensions.Options<MluviiOptions>(services, name)), name));
+        builder.AddClientOptions(configure, new MluviiOptionsValidator(builder.Name));
+        return builder.UseTokenClient(MluviiKind.Name, static (services, name) => TokenClientServices.CreateCustomClient(
+            services, name, MluviiTokenClient.ToCustom(TokenClientServices.Options<MluviiOptions>(services, name)), name));
     }
 }

@@ -8,13 +8,11 @@ namespace TokenClients.Vendors.MoodHood;
 /// </summary>
 internal static class MoodHoodTokenClient
 {
-    public const string Kind = "MoodHood";
-
     /// <summary>The name of the provider that holds a MoodHood provider's client token.</summary>
     public static string ClientStageName(string providerName) => providerName + ".client";
 
     /// <summary>Stage 1, "Generating client access token": <c>{"client_id","client_secret","grant_type":"client_credentials"}</c>.</summary>
-    public static CustomTokenOptions ClientStage(MoodHoodOptions options) => Json(options, "client_credentials");
+    public static CustomTokenOptions ClientStage(MoodHoodOptions options) => Json(options, GrantTypes.ClientCredentials);
 
     /// <summary>
     /// Stage 2, "Generating user access token": <c>{"client_id","client_secret","grant_type":"password","username","password"}</c>
@@ -23,7 +21,7 @@ internal static class MoodHoodTokenClient
     /// </summary>
     public static CustomTokenOptions UserStage(MoodHoodOptions options, string clientStageName)
     {
-        var custom = Json(options, "password");
+        var custom = Json(options, GrantTypes.Password);
         custom.Username = options.Username;
         custom.Password = options.Password;
         custom.BearerTokenProvider = clientStageName;

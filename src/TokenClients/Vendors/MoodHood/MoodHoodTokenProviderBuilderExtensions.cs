@@ -1,4 +1,5 @@
 using TokenClients;
+using TokenClients.DependencyInjection;
 using TokenClients.Vendors.MoodHood;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,19 +16,19 @@ public static class MoodHoodTokenProviderBuilderExtensions
     /// <returns>The builder.</returns>
     public static ITokenProviderBuilder UseMoodHood(this ITokenProviderBuilder builder, Action<MoodHoodOptions> configure)
     {
-        builder.AddClientOptions<MoodHoodOptions, MoodHoodOptionsValidator>(configure);
+        builder.AddClientOptions(configure, new MoodHoodOptionsValidator(builder.Name));
         var name = builder.Name;
         var clientStage = MoodHoodTokenClient.ClientStageName(name);
         builder.Services.AddTokenProvider(clientStage, stage => stage.UseTokenClient("MoodHood client token", (services, stageName) =>
-            CustomTokenProviderBuilderExtensions.Create(services, stageName, MoodHoodTokenClient.ClientStage(Options(services, name)), name)));
-        return builder.UseTokenClient(MoodHoodTokenClient.Kind, (services, _) =>
+            TokenClientServices.CreateCustomClient(services, stageName, MoodHoodTokenClient.ClientStage(Options(services, name)), name)));
+        return builder.UseTokenClient(MoodHoodKind.Name, (services, _) =>
         {
             var options = Options(services, name);
             var custom = string.IsNullOrEmpty(options.Username) ? MoodHoodTokenClient.ClientStage(options) : MoodHoodTokenClient.UserStage(options, clientStage);
-            return CustomTokenProviderBuilderExtensions.Create(services, name, custom, name);
+            return TokenClientServices.CreateCustomClient(services, name, custom, name);
         });
     }
 
     private static MoodHoodOptions Options(IServiceProvider services, string name) =>
-        StandardGrantTokenProviderBuilderExtensions.Options<MoodHoodOptions>(services, name);
+        TokenClientServices.Options<MoodHoodOptions>(services, name);
 }

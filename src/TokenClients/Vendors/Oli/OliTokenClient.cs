@@ -10,8 +10,6 @@ namespace TokenClients.Vendors.Oli;
 /// </summary>
 internal static class OliTokenClient
 {
-    public const string Kind = "Oli";
-
     public static ITokenClient Create(string providerName, OliOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
     {
         var password = new PasswordOptions

@@ -1,4 +1,5 @@
 using TokenClients;
+using TokenClients.DependencyInjection;
 using TokenClients.Vendors.Oli;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,9 +13,9 @@ public static class OliTokenProviderBuilderExtensions
     /// <returns>The builder.</returns>
     public static ITokenProviderBuilder UseOli(this ITokenProviderBuilder builder, Action<OliOptions> configure)
     {
-        builder.AddClientOptions<OliOptions, OliOptionsValidator>(configure);
-        return builder.UseTokenClient(OliTokenClient.Kind, static (services, name) => OliTokenClient.Create(
-            name, StandardGrantTokenProviderBuilderExtensions.Options<OliOptions>(services, name), services.GetRequiredService<IHttpClientFactory>(),
-            services.GetRequiredService<TimeProvider>(), StandardGrantTokenProviderBuilderExtensions.Logger(services)));
+        builder.AddClientOptions(configure, new OliOptionsValidator(builder.Name));
+        return builder.UseTokenClient(OliKind.Name, static (services, name) => OliTokenClient.Create(
+            name, TokenClientServices.Options<OliOptions>(services, name), services.GetRequiredService<IHttpClientFactory>(),
+            services.GetRequiredService<TimeProvider>(), TokenClientServices.Logger(services)));
     }
 }

@@ -7,15 +7,13 @@ namespace TokenClients.Vendors.Telmai;
 /// </summary>
 internal static class TelmaiTokenClient
 {
-    public const string Kind = "Telmai";
-
     public static CustomTokenOptions ToCustom(TelmaiOptions options)
     {
         var custom = new CustomTokenOptions
         {
             TokenEndpoint = options.TokenEndpoint,
             Encoding = RequestEncoding.Query,
-            GrantType = "password",
+            GrantType = GrantTypes.Password,
             ClientId = options.ClientId,
             Username = options.Username,
             Password = options.Password,

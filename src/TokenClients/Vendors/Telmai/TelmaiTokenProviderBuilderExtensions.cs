@@ -1,4 +1,5 @@
 using TokenClients;
+using TokenClients.DependencyInjection;
 using TokenClients.Vendors.Telmai;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,8 @@ public static class TelmaiTokenProviderBuilderExtensions
     /// <returns>The builder.</returns>
     public static ITokenProviderBuilder UseTelmai(this ITokenProviderBuilder builder, Action<TelmaiOptions> configure)
     {
-        builder.AddClientOptions<TelmaiOptions, TelmaiOptionsValidator>(configure);
-        return builder.UseTokenClient(TelmaiTokenClient.Kind, static (services, name) => CustomTokenProviderBuilderExtensions.Create(
-            services, name, TelmaiTokenClient.ToCustom(StandardGrantTokenProviderBuilderExtensions.Options<TelmaiOptions>(services, name)), name));
+        builder.AddClientOptions(configure, new TelmaiOptionsValidator(builder.Name));
+        return builder.UseTokenClient(TelmaiKind.Name, static (services, name) => TokenClientServices.CreateCustomClient(
+            services, name, TelmaiTokenClient.ToCustom(TokenClientServices.Options<TelmaiOptions>(services, name)), name));
     }
 }

@@ -1,0 +1,16 @@
+using TokenClients.DependencyInjection;
+using TokenClients.Internal;
+
+namespace TokenClients.OAuth2;
+
+/// <summary>Validates one provider's <see cref="AuthorizationCodeOptions"/>.</summary>
+internal sealed class AuthorizationCodeOptionsValidator(string providerName) : OAuth2ClientOptionsValidator<AuthorizationCodeOptions>(providerName)
+{
+    protected override void ValidateGrant(AuthorizationCodeOptions options, OptionsErrors errors)
+    {
+        errors.RequireSecureEndpoint(nameof(options.AuthorizeEndpoint), options.AuthorizeEndpoint, required: options.Authority is null);
+        errors.RequireSecureEndpoint(nameof(options.RedirectUri), options.RedirectUri);
+        errors.RequirePositive(nameof(options.PendingSignInLifetime), options.PendingSignInLifetime);
+        errors.RequirePositive(nameof(options.MaxPendingSignIns), options.MaxPendingSignIns);
+    }
+}

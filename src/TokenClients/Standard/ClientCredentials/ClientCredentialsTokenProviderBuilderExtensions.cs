@@ -1,0 +1,21 @@
+using TokenClients;
+using TokenClients.DependencyInjection;
+using TokenClients.OAuth2;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a provider that uses the standard <c>client_credentials</c> grant.</summary>
+public static class ClientCredentialsTokenProviderBuilderExtensions
+{
+    /// <summary>Uses the <c>client_credentials</c> grant.</summary>
+    /// <param name="builder">The provider builder.</param>
+    /// <param name="configure">Sets the endpoint (or authority), client id, secret and scope.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenProviderBuilder UseClientCredentials(this ITokenProviderBuilder builder, Action<ClientCredentialsOptions> configure)
+    {
+        builder.AddClientOptions(configure, new ClientCredentialsOptionsValidator(builder.Name));
+        return builder.UseTokenClient(ClientCredentialsKind.Name, static (services, name) => new ClientCredentialsTokenClient(
+            name, TokenClientServices.Options<ClientCredentialsOptions>(services, name), services.GetRequiredService<IHttpClientFactory>(),
+            services.GetRequiredService<TimeProvider>(), TokenClientServices.Logger(services)));
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+using TokenClients.DependencyInjection;
+
+namespace TokenClients.Vendors.Mluvii;
+
+/// <summary>Mluvii as a provider kind: its name and what a configuration entry of it may set.</summary>
+internal static class MluviiKind
+{
+    public const string Name = "Mluvii";
+
+    public static readonly ProviderKind Configuration = ProviderKind.Create<MluviiOptions>(Name, static (b, o) => b.UseMluvii(o), SettingTables.TokenClient<MluviiOptions>()
+        .Url(nameof(MluviiOptions.BaseAddress), static (o, v) => o.BaseAddress = v ?? MluviiDefaults.CloudAddress)
+        .Text(nameof(MluviiOptions.ClientId), static (o, v) => o.ClientId = v)
+        .Text(nameof(MluviiOptions.ClientSecret), static (o, v) => o.ClientSecret = v));
+}
