@@ -35,17 +35,17 @@ internal sealed class ProtectedStore<T>(ISharedTokenBackend backend, SharedPaylo
     }
 
     public ValueTask SetAsync(string key, T value, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        backend.SetAsync(prefix + key, Entry(key, value), timeToLive, cancellationToken);
+        backend.SetAsync(prefix + key, Seal(key, value), timeToLive, cancellationToken);
 
     public ValueTask<bool> TryReplaceAsync(string key, T expected, T replacement, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        backend.TryReplaceAsync(prefix + key, version(expected), Entry(key, replacement), timeToLive, cancellationToken);
+        backend.TryReplaceAsync(prefix + key, version(expected), Seal(key, replacement), timeToLive, cancellationToken);
 
     public ValueTask<bool> TryRemoveAsync(string key, T expected, CancellationToken cancellationToken) =>
         backend.TryRemoveAsync(prefix + key, version(expected), cancellationToken);
 
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken) => backend.RemoveAsync(prefix + key, cancellationToken);
 
-    private SharedTokenEntry Entry(string key, T value) => new(version(value), payload.Protect(value, prefix + key, info));
+    private SharedTokenEntry Seal(string key, T value) => new(version(value), payload.Protect(value, prefix + key, info));
 }
 
 /// <summary>Builds the protected stores of token sets.</summary>
