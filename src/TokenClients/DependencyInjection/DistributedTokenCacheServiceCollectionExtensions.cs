@@ -31,7 +31,7 @@ public static class DistributedTokenCacheServiceCollectionExtensions
     /// refresh token with the registered <see cref="ITokenLock"/>. Without one, a provider of signed-in users (an
     /// authorization-code flow such as <c>UseAuthorizationCode</c> or <c>UseJustLogin</c>) is refused when the host starts
     /// (options validation of the provider): use <c>AddTokenClientsRedis</c>, register an <see cref="ITokenLock"/>, or
-    /// register an <see cref="ITokenStore"/> of your own with an atomic compare-and-set.
+    /// register an <see cref="ISharedTokenBackend"/> or an <see cref="ITokenStore"/> of your own with an atomic compare-and-set.
     /// </para>
     /// <para>
     /// Keys are keyed with a secret (<see cref="DistributedTokenCacheOptions.KeySecret"/>). A durable backend of your own for
