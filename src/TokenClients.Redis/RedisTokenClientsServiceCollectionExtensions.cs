@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TokenClients;
@@ -62,13 +60,10 @@ public static class RedisTokenClientsServiceCollectionExtensions
             services.AddStackExchangeRedisCache(static _ => { });
         }
 
+        services.TryAddSingleton<ISharedTokenBackend>(static services => new RedisTokenBackend(services.GetRequiredService<RedisConnection>()));
         services.AddTokenClientsDistributedCache(configure);
         services.TryAddSingleton<ITokenLock>(static services => new RedisTokenLock(
             services.GetRequiredService<RedisConnection>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>()));
-        services.ReplaceDefaultTokenStore(ServiceDescriptor.Singleton<ITokenStore>(static services => new RedisTokenStore(
-            services.GetRequiredService<RedisConnection>(), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<SharedTokenKeys>(),
-            services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(), services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILoggerFactory>()?.CreateLogger<RedisTokenStore>() ?? NullLogger<RedisTokenStore>.Instance)));
         return services;
     }
 }

@@ -6,7 +6,7 @@ namespace TokenClients.Redis;
 /// <summary>
 /// The fetch lock on Redis: <c>SET key owner NX PX lifetime</c> takes it; a Lua compare-and-delete releases it, so an
 /// owner whose lock already expired never removes the next owner's. The keys it is given are already keyed with the
-/// shared secret (<see cref="SharedTokenKeys"/>) by the coordinator and the stores.
+/// shared secret by the coordinator and the stores.
 /// </summary>
 internal sealed class RedisTokenLock(RedisConnection redis, IOptions<DistributedTokenCacheOptions> options) : ITokenLock
 {

@@ -44,17 +44,7 @@ public sealed class TokenSet
     public TokenSet WithRefreshTokenFrom(TokenSet? previous) =>
         RefreshToken is not null || previous?.RefreshToken is null
             ? this
-            : new TokenSet
-            {
-                AccessToken = AccessToken,
-                TokenType = TokenType,
-                ExpiresAt = ExpiresAt,
-                RefreshToken = previous.RefreshToken,
-                RefreshTokenExpiresAt = previous.RefreshTokenExpiresAt,
-                Scope = Scope,
-                IdentityToken = IdentityToken,
-                Raw = Raw,
-            };
+            : WithRefreshToken(previous.RefreshToken, previous.RefreshTokenExpiresAt);
 
     /// <summary>
     /// Returns a copy of this set that carries <paramref name="refreshed"/>'s refresh token (and its expiry) when it has
@@ -63,20 +53,23 @@ public sealed class TokenSet
     internal TokenSet WithRefreshTokenOf(TokenSet refreshed) =>
         refreshed.RefreshToken is null || string.Equals(refreshed.RefreshToken, RefreshToken, StringComparison.Ordinal)
             ? this
-            : new TokenSet
-            {
-                AccessToken = AccessToken,
-                TokenType = TokenType,
-                ExpiresAt = ExpiresAt,
-                RefreshToken = refreshed.RefreshToken,
-                RefreshTokenExpiresAt = refreshed.RefreshTokenExpiresAt,
-                Scope = Scope,
-                IdentityToken = IdentityToken,
-                Raw = Raw,
-            };
+            : WithRefreshToken(refreshed.RefreshToken, refreshed.RefreshTokenExpiresAt);
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"TokenSet {{ TokenType = {TokenType}, ExpiresAt = {ExpiresAt:O}, RefreshToken = {(RefreshToken is null ? "none" : "present")}, Scope = {Scope ?? "none"} }}");
+
+    /// <summary>The one copy of a token set: everything of this one but the refresh token and its expiry.</summary>
+    private TokenSet WithRefreshToken(string refreshToken, DateTimeOffset? refreshTokenExpiresAt) => new()
+    {
+        AccessToken = AccessToken,
+        TokenType = TokenType,
+        ExpiresAt = ExpiresAt,
+        RefreshToken = refreshToken,
+        RefreshTokenExpiresAt = refreshTokenExpiresAt,
+        Scope = Scope,
+        IdentityToken = IdentityToken,
+        Raw = Raw,
+    };
 }

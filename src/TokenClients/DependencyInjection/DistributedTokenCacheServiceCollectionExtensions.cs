@@ -31,10 +31,12 @@ public static class DistributedTokenCacheServiceCollectionExtensions
     /// refresh token with the registered <see cref="ITokenLock"/>. Without one, a provider of signed-in users (an
     /// authorization-code flow such as <c>UseAuthorizationCode</c> or <c>UseJustLogin</c>) is refused when the host starts
     /// (options validation of the provider): use <c>AddTokenClientsRedis</c>, register an <see cref="ITokenLock"/>, or
-    /// register an <see cref="ITokenStore"/> of your own with an atomic compare-and-set.
+    /// register an <see cref="ISharedTokenBackend"/> or an <see cref="ITokenStore"/> of your own with an atomic compare-and-set.
     /// </para>
     /// <para>
-    /// Keys are keyed with a secret (<see cref="SharedTokenKeys"/>, <see cref="DistributedTokenCacheOptions.KeySecret"/>).
+    /// Keys are keyed with a secret (<see cref="DistributedTokenCacheOptions.KeySecret"/>). A durable backend of your own for
+    /// the store (an <see cref="ISharedTokenBackend"/> with an atomic compare-and-set) registered before this call is used
+    /// in place of the distributed cache.
     /// </para>
     /// </remarks>
     /// <param name="services">The service collection.</param>
@@ -55,43 +57,43 @@ public static class DistributedTokenCacheServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(static services => new TokenSetProtector(RequireDataProtection(services)));
+        services.TryAddSingleton(static services => new SharedPayload(RequireDataProtection(services)));
         services.TryAddSingleton<ITokenCache>(static services => new DistributedTokenCache(
-            RequireDistributedCache(services), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
-            services.GetRequiredService<TimeProvider>(), Logger<DistributedTokenCache>(services)));
+            ProtectedTokenSets.Create(CacheBackend(services), services.GetRequiredService<SharedPayload>(), Prefix(services) + "cache:", Logger<DistributedTokenCache>(services)),
+            services.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static services => new SharedKeySecret(
             RequireDistributedCache(services), RequireDataProtection(services), services.GetService<ITokenLock>(),
             services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(), services.GetRequiredService<TimeProvider>()));
         AddCoordinator(services);
-        ReplaceDefaultTokenStore(services, ServiceDescriptor.Singleton<ITokenStore>(static services => new DistributedTokenStore(
-            RequireDistributedCache(services), services.GetRequiredService<TokenSetProtector>(), services.GetRequiredService<SharedTokenKeys>(),
-            services.GetService<ITokenLock>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
-            services.GetRequiredService<TimeProvider>(), Logger<DistributedTokenStore>(services))));
+
+        // The store of signed-in users: on the registered backend (Redis: atomic), else on the distributed cache.
+        ReplaceDefaultTokenStore(services, ServiceDescriptor.Singleton<ITokenStore>(static services => new SharedTokenStore(
+            ProtectedTokenSets.Create(services.GetService<ISharedTokenBackend>() ?? CacheBackend(services), services.GetRequiredService<SharedPayload>(),
+                Prefix(services) + "store:", Logger<SharedTokenStore>(services)),
+            services.GetRequiredService<SharedTokenKeys>(), services.GetRequiredService<TimeProvider>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, SharedTokenStoreValidator>());
         return services;
     }
+
+    /// <summary>
+    /// The shared backend over the distributed cache (compare-and-set under the <see cref="ITokenLock"/>, when one is
+    /// registered), for the shared cache, and for stored user token sets and pending sign-ins when no other backend is.
+    /// </summary>
+    internal static DistributedCacheBackend CacheBackend(IServiceProvider services) => new(
+        RequireDistributedCache(services), services.GetService<ITokenLock>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>(),
+        services.GetRequiredService<TimeProvider>());
 
     /// <summary>
     /// Makes <paramref name="store"/> the <see cref="ITokenStore"/> in place of a store TokenClients registered by itself
     /// (the in-memory default, or a durable one added by <c>AddTokenClients…</c>); a store the application registered
     /// itself stays.
     /// </summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="store">The store's registration (service type <see cref="ITokenStore"/>).</param>
-    /// <returns>The service collection.</returns>
-    public static IServiceCollection ReplaceDefaultTokenStore(this IServiceCollection services, ServiceDescriptor store)
+    private static void ReplaceDefaultTokenStore(IServiceCollection services, ServiceDescriptor store)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(store);
-        if (store.ServiceType != typeof(ITokenStore))
-        {
-            throw new ArgumentException($"The registration must be of {nameof(ITokenStore)}.", nameof(store));
-        }
-
         var existing = services.Where(d => d.ServiceType == typeof(ITokenStore) && !d.IsKeyedService).ToList();
         if (existing.Any(d => !DefaultTokenStores.IsDefault(d)))
         {
-            return services;
+            return;
         }
 
         foreach (var descriptor in existing)
@@ -101,7 +103,6 @@ public static class DistributedTokenCacheServiceCollectionExtensions
 
         services.Add(store);
         DefaultTokenStores.Mark(store);
-        return services;
     }
 
     internal static void AddCoordinator(IServiceCollection services)
@@ -125,6 +126,8 @@ public static class DistributedTokenCacheServiceCollectionExtensions
 
     private static IDistributedCache RequireDistributedCache(IServiceProvider services) => services.GetService<IDistributedCache>()
         ?? throw new InvalidOperationException("Shared token caching needs an IDistributedCache: register one, for example services.AddStackExchangeRedisCache(…).");
+
+    private static string Prefix(IServiceProvider services) => services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>().Value.KeyPrefix;
 
     private static ILogger<T> Logger<T>(IServiceProvider services) =>
         services.GetService<ILoggerFactory>()?.CreateLogger<T>() ?? NullLogger<T>.Instance;

@@ -17,11 +17,11 @@ internal sealed class SharedTokenStoreValidator(IServiceProvider services) : IVa
             return ValidateOptionsResult.Skip;
         }
 
-        return services.GetService<ITokenStore>() is DistributedTokenStore { HasLock: false }
+        return services.GetService<ITokenStore>() is SharedTokenStore { IsAtomic: false }
             ? ValidateOptionsResult.Fail(
                 $"Token provider '{name}' keeps signed-in users' token sets in the store over the distributed cache (AddTokenClientsDistributedCache), " +
                 "whose compare-and-set is not atomic across instances without a lock: two instances could both rotate the same refresh token. " +
-                $"Call AddTokenClientsRedis(…) (package TokenClients.Redis), register an {nameof(ITokenLock)}, or register an {nameof(ITokenStore)} of your own with an atomic compare-and-set.")
+                $"Call AddTokenClientsRedis(…) (package TokenClients.Redis), register an {nameof(ITokenLock)}, or register an {nameof(ISharedTokenBackend)} or an {nameof(ITokenStore)} of your own with an atomic compare-and-set.")
             : ValidateOptionsResult.Success;
     }
 }

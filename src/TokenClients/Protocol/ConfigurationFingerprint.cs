@@ -33,7 +33,7 @@ internal sealed record ConfigurationFingerprint(string Client, string Request)
     /// <returns>The fingerprint.</returns>
     public static ConfigurationFingerprint Create(string grant, Uri? endpoint, string? clientId, string? scope, string? resource, string? userName, IEnumerable<KeyValuePair<string, string>> parameters)
     {
-        var client = TokenCacheKey.Hash("client", endpoint?.AbsoluteUri, clientId);
+        var client = KeyHash.Of("client", endpoint?.AbsoluteUri, clientId);
         var parts = new List<string?> { "request", client, grant, scope, resource, userName };
         foreach (var (key, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -41,7 +41,7 @@ internal sealed record ConfigurationFingerprint(string Client, string Request)
             parts.Add(value);
         }
 
-        return new ConfigurationFingerprint(client, TokenCacheKey.Hash([.. parts]));
+        return new ConfigurationFingerprint(client, KeyHash.Of([.. parts]));
     }
 
     /// <summary>The fingerprint of a client: its own, or its type's for a client that does not describe its configuration.</summary>
@@ -55,7 +55,7 @@ internal sealed record ConfigurationFingerprint(string Client, string Request)
             return described.Fingerprint;
         }
 
-        var type = TokenCacheKey.Hash("type", client.GetType().FullName);
+        var type = KeyHash.Of("type", client.GetType().FullName);
         return new ConfigurationFingerprint(type, type);
     }
 }

@@ -1,21 +1,14 @@
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace TokenClients.Caching;
 
 /// <summary>
-/// The shared token cache over the application's <see cref="IDistributedCache"/> (Redis, SQL Server, … — the same one
-/// HybridCache uses as its second level), each entry encrypted with Data Protection.
+/// The shared token cache over the application's <see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/>
+/// (Redis, SQL Server, … — the same one HybridCache uses as its second level), through the protected store: each entry
+/// encrypted with Data Protection and bound to its key, kept until its access token expires.
 /// </summary>
-internal sealed class DistributedTokenCache(IDistributedCache cache, TokenSetProtector protector, IOptions<DistributedTokenCacheOptions> options, TimeProvider time, ILogger<DistributedTokenCache> logger) : ITokenCache
+internal sealed class DistributedTokenCache(ProtectedStore<TokenSetData> store, TimeProvider time) : ITokenCache
 {
-    private readonly string _prefix = options.Value.KeyPrefix + "cache:";
-
-    public async ValueTask<TokenSet?> GetAsync(string key, CancellationToken cancellationToken = default)
-    {
-        return await protector.ReadAsync(cache, _prefix + key, logger, cancellationToken).ConfigureAwait(false);
-    }
+    public async ValueTask<TokenSet?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        (await store.GetAsync(key, cancellationToken).ConfigureAwait(false))?.ToTokenSet();
 
     public async ValueTask SetAsync(string key, TokenSet tokens, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
@@ -25,8 +18,6 @@ internal sealed class DistributedTokenCache(IDistributedCache cache, TokenSetPro
             return;
         }
 
-        var fullKey = _prefix + key;
-        var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime };
-        await cache.SetAsync(fullKey, protector.Protect(tokens, fullKey), entry, cancellationToken).ConfigureAwait(false);
+        await store.SetAsync(key, TokenSetData.From(tokens), lifetime, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,7 +14,7 @@ public sealed class DistributedTokenCacheOptions
     /// which provider or user an entry belongs to: base64 of at least 32 bytes, or a text of at least 32 bytes in UTF-8.
     /// Every instance sharing tokens must use the same one, and keep it for as long as stored user token sets must be
     /// found (a new secret means every user signs in again). When not set, a random secret is created once and kept in the
-    /// shared cache, encrypted with Data Protection (see <see cref="SharedTokenKeys"/>). Never logged.
+    /// shared cache, encrypted with Data Protection. Never logged.
     /// </summary>
     public string? KeySecret { get; set; }
 

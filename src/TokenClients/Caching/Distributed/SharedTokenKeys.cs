@@ -10,7 +10,7 @@ namespace TokenClients;
 /// The keys under which the instances of an application share token sets (shared cache, fetch lock, token store):
 /// HMAC-SHA256 with a secret every instance shares, so that someone who can read the shared cache cannot recover a
 /// provider or a user from a key by hashing candidate names. Registered by <c>AddTokenClientsDistributedCache</c> and
-/// <c>AddTokenClientsRedis</c>; a store of your own that is shared by many instances can key its entries with it too.
+/// <c>AddTokenClientsRedis</c>; an <see cref="ISharedTokenBackend"/> receives its entries under these keys.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -29,7 +29,7 @@ namespace TokenClients;
 /// </para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-public sealed class SharedTokenKeys
+internal sealed class SharedTokenKeys
 {
     private readonly byte[]? _fixedSecret;
     private readonly Func<CancellationToken, Task<byte[]>>? _sharedSecret;

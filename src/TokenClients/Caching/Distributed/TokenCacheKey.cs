@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace TokenClients;
 
 /// <summary>
@@ -9,26 +5,10 @@ namespace TokenClients;
 /// <see cref="SharedTokenKeys"/> keys them with a secret (HMAC-SHA256) before they leave the process, so a list of
 /// candidate user ids or provider names cannot be matched against the keys of a shared cache.
 /// </summary>
-public static class TokenCacheKey
+internal static class TokenCacheKey
 {
     /// <summary>Hashes the parts (order and <see langword="null"/> significant) into 64 lower-case hexadecimal characters.</summary>
-    /// <param name="parts">What identifies the entry, for example its kind, the provider name and the subject.</param>
-    /// <returns>The hash.</returns>
-    public static string Hash(params ReadOnlySpan<string?> parts)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> length = stackalloc byte[4];
-        foreach (var part in parts)
-        {
-            // Length-prefixed, with -1 for null: ("ab", "c") and ("a", "bc") never collide.
-            var bytes = part is null ? [] : Encoding.UTF8.GetBytes(part);
-            BinaryPrimitives.WriteInt32BigEndian(length, part is null ? -1 : bytes.Length);
-            hash.AppendData(length);
-            hash.AppendData(bytes);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    public static string Hash(params ReadOnlySpan<string?> parts) => Caching.KeyHash.Of(parts);
 
     /// <summary>
     /// The unkeyed key of a provider's token for a context, obtained with a client configuration
