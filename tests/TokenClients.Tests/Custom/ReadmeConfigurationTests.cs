@@ -137,8 +137,8 @@ public sealed class ReadmeConfigurationTests : IAsyncDisposable
         Assert.Equal("l1", token.Value);
         Assert.Equal(_harness.Time.GetUtcNow().AddHours(1), token.ExpiresAt);
         _harness.Mock.VerifyNoOutstandingExpectation();
-        Assert.DoesNotContain("p%40ss", _harness.Logs.AllText, StringComparison.Ordinal);
-        Assert.DoesNotContain("p@ss", _harness.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("p%40ss", _harness.Logs.AllText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("p@ss", _harness.Logs.AllText(), StringComparison.Ordinal);
     }
 
     [Fact]

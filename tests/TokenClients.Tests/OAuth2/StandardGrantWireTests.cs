@@ -130,7 +130,7 @@ public sealed class StandardGrantWireTests : IAsyncDisposable
         Assert.Equal(description, exception.ErrorDescription);
         Assert.Contains("'idp'", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("super-secret-value", exception.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("super-secret-value", _harness.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("super-secret-value", _harness.Logs.AllText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,21 +3,23 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenClients.Testing;
 
-namespace TokenClients.IntegrationTests.Vendors;
+namespace TokenClients.IntegrationTests.Support.VendorCases;
 
 /// <summary>
 /// The contract every vendor adapter proves against its loopback emulator over real HTTP, registered as a user would
 /// (<c>AddTokenProvider</c> + <c>AddHttpClient(...).AddTokenHandler</c>): first token, cached reuse, renewal past expiry
 /// by the documented grant, recovery from a 401, typed errors. One FakeTimeProvider drives both the emulator's expiry
-/// and the library's cache.
+/// and the library's cache. The vendor is stood up by its <see cref="VendorCase"/>.
 /// </summary>
 /// <typeparam name="TEmulator">The vendor's emulator.</typeparam>
 /// <typeparam name="TOptions">The vendor adapter's options.</typeparam>
-public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDisposable
+/// <param name="vendor">The vendor's case.</param>
+public abstract class VendorFacts<TEmulator, TOptions>(VendorCase<TEmulator, TOptions> vendor) : IAsyncLifetime, IDisposable
     where TEmulator : TokenEndpointEmulator
+    where TOptions : class
 {
     /// <summary>A credential the emulators never accept; it must never appear in an error message.</summary>
-    protected const string WrongSecret = "wrong-secret-5f1c2a";
+    protected const string WrongSecret = VendorCredentials.WrongSecret;
 
     private readonly List<ServiceProvider> _providers = [];
 
@@ -28,20 +30,23 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
 
     protected TEmulator Emulator { get; private set; } = null!;
 
+    /// <summary>Gets the options the emulator started with; changing them changes its behaviour from then on.</summary>
+    protected EmulatorOptions EmulatorOptions { get; private set; } = null!;
+
+    /// <summary>Gets the vendor's case.</summary>
+    protected VendorCase<TEmulator, TOptions> Case { get; } = vendor;
+
     /// <summary>Gets the application's services, registered with the right credentials (and, for JustLogin, a user connected).</summary>
     protected ServiceProvider Services { get; private set; } = null!;
 
     /// <summary>Gets the provider name.</summary>
-    protected abstract string Name { get; }
+    protected string Name => Case.Name;
 
-    /// <summary>Gets the grant of the first token (JustLogin: the code exchange).</summary>
-    protected abstract string AcquireGrant { get; }
+    private string AcquireGrant => Case.AcquireGrant;
 
-    /// <summary>Gets the grant used once the access token expired or the API refused it.</summary>
-    protected abstract string RenewalGrant { get; }
+    private string RenewalGrant => Case.RenewalGrant;
 
-    /// <summary>Gets how many token requests one acquisition costs (MoodHood: client token, then user token).</summary>
-    protected virtual int TokenRequestsPerAcquisition => 1;
+    private int TokenRequestsPerAcquisition => Case.TokenRequestsPerAcquisition;
 
     protected int TokenRequests => Emulator.Journal.TokenRequests.Count;
 
@@ -50,7 +55,7 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
 
     public async Task InitializeAsync()
     {
-        Emulator = await StartEmulatorAsync(Time);
+        Emulator = (TEmulator)await Case.StartEmulatorAsync(Time, adjust: o => EmulatorOptions = o);
         Services = await StartClientAsync();
     }
 
@@ -160,7 +165,7 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
         var before = TokenRequests;
         var exception = await Assert.ThrowsAnyAsync<TokenRequestException>(async () =>
         {
-            var services = await StartClientAsync(WithWrongCredentials);
+            var services = await StartClientAsync(Case.WrongCredentials);
             using var response = await CallApiAsync(services);
         });
 
@@ -169,50 +174,22 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
         Assert.DoesNotContain(WrongSecret, exception.ToString(), StringComparison.Ordinal);
         Assert.Equal(before + TokenRequestsPerAcquisition, TokenRequests); // a 4xx answer is not retried
         Assert.Equal(0, Emulator.ApiCallCount);
-        AssertWrongCredentialsError(exception);
+        Case.WrongCredentialsRefusal.AssertMatches(exception);
     }
 
-    protected abstract Task<TEmulator> StartEmulatorAsync(FakeTimeProvider time);
+    /// <summary>Builds the application's services as a user registers them, then <paramref name="adjust"/>; the test disposes them.</summary>
+    protected Task<ServiceProvider> StartClientAsync(Action<TOptions>? adjust = null) => ConnectedAsync(Case.BuildServices(Emulator, Time, adjust));
 
-    /// <summary>Calls the adapter's <c>Use…</c> extension.</summary>
-    protected abstract void Use(ITokenProviderBuilder provider, Action<TOptions> configure);
+    /// <summary>Builds the application's services with <paramref name="credentials"/>; the test disposes them.</summary>
+    protected Task<ServiceProvider> StartClientAsync(VendorCredentials credentials) => ConnectedAsync(Case.BuildServices(Emulator, Time, credentials));
 
-    /// <summary>Points the options at the emulator with the credentials it accepts.</summary>
-    protected abstract void Configure(TOptions options);
-
-    /// <summary>Replaces one credential with <see cref="WrongSecret"/>.</summary>
-    protected abstract void WithWrongCredentials(TOptions options);
-
-    /// <summary>Checks the error the vendor documents for those wrong credentials.</summary>
-    protected abstract void AssertWrongCredentialsError(TokenRequestException exception);
-
-    /// <summary>Runs once the services are built: JustLogin connects its user here.</summary>
-    protected virtual Task ConnectAsync(IServiceProvider services) => Task.CompletedTask;
-
-    /// <summary>The API request the application sends (JustLogin selects its user on it).</summary>
-    protected virtual HttpRequestMessage ApiRequest() => new(HttpMethod.Get, Emulator.ApiEndpoint);
-
-    /// <summary>Builds the application's services as a user registers them; the test disposes them.</summary>
-    protected async Task<ServiceProvider> StartClientAsync(Action<TOptions>? adjust = null)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Time);
-        services.AddTokenProvider(Name, p => Use(p, o =>
-        {
-            Configure(o);
-            adjust?.Invoke(o);
-        }));
-        services.AddHttpClient("api", c => c.BaseAddress = Emulator.BaseAddress).AddTokenHandler(Name);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-        _providers.Add(provider);
-        await ConnectAsync(provider);
-        return provider;
-    }
+    /// <summary>Signs <paramref name="subject"/> in on <paramref name="services"/>.</summary>
+    protected Task SignInAsync(IServiceProvider services, string subject) => Case.SignInAsync(services, Emulator, subject, Deadline);
 
     protected async Task<HttpResponseMessage> CallApiAsync(IServiceProvider? services = null)
     {
-        using var request = ApiRequest();
-        return await (services ?? Services).GetRequiredService<IHttpClientFactory>().CreateClient("api").SendAsync(request, Deadline);
+        using var request = Case.ApiRequest(Emulator);
+        return await (services ?? Services).GetRequiredService<IHttpClientFactory>().CreateClient(VendorCase.ApiClient).SendAsync(request, Deadline);
     }
 
     protected async Task AssertApiOkAsync(IServiceProvider? services = null)
@@ -230,4 +207,16 @@ public abstract class VendorFacts<TEmulator, TOptions> : IAsyncLifetime, IDispos
     }
 
     protected ITokenProvider Provider(string? name = null) => Services.GetRequiredKeyedService<ITokenProvider>(name ?? Name);
+
+    /// <summary>The user connects on freshly built services (code flows).</summary>
+    private async Task<ServiceProvider> ConnectedAsync(ServiceProvider services)
+    {
+        _providers.Add(services);
+        if (Case.Subject is { } subject)
+        {
+            await SignInAsync(services, subject);
+        }
+
+        return services;
+    }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TokenClients.IntegrationTests.OAuth2;
 
 /// <summary>The <c>client_credentials</c> grant against a real OAuth2 server (OpenIddict).</summary>
-public sealed class ClientCredentialsTests(OAuth2Server server) : IClassFixture<OAuth2Server>
+public sealed class ClientCredentialsGrantTests(OAuth2Server server) : IClassFixture<OAuth2Server>
 {
     // Reserved and special characters: client_secret_basic must form-encode them before Base64 (RFC 6749 section 2.3.1).
     private const string Secret = "s3cret:with/special+chars&=%";

@@ -2,32 +2,40 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Reflection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace TokenClients.IntegrationTests.Security;
 
 /// <summary>
-/// Keeps every log entry and scope of every category at every level the way a structured sink sees it: the state
-/// object itself, its key/value pairs, header collections and the public properties it carries, stringified
-/// once when the entry is written (a sink that exports on the spot) and again on demand (a sink that exports later).
+/// A <see cref="FakeLogCollector"/> read the way a structured sink reads entries: the state object itself, its key/value
+/// pairs, header collections and the public properties it carries, and the same of every scope; once when the entry is
+/// written (a sink that exports on the spot, through the collector's output sink) and again on demand (a sink that
+/// exports later). <see cref="FakeLogRecord.StructuredState"/> alone holds only the strings the pairs had when written;
+/// IHttpClientFactory's entries carry live header collections that change after the entry was written (a resent
+/// request gets a new token), so those are walked here, at both times.
 /// </summary>
-internal sealed class StructuredLogCapture : ILoggerProvider
+internal sealed class StructuredLogState
 {
-    private readonly ConcurrentQueue<Entry> _entries = new();
+    private readonly ConcurrentQueue<string> _written = new();
 
-    public IReadOnlyCollection<Entry> Entries => _entries;
+    public StructuredLogState() =>
+        Collector = FakeLogCollector.Create(new FakeLogCollectorOptions { OutputFormatter = r => $"{Describe(r)}\n{Text(r)}", OutputSink = _written.Enqueue });
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-    public void Dispose()
-    {
-    }
+    /// <summary>Gets the collector to register (through a <see cref="FakeLoggerProvider"/>).</summary>
+    public FakeLogCollector Collector { get; }
 
     /// <summary>The entries (text as written and as walked now) that contain <paramref name="secret"/>.</summary>
     public IReadOnlyList<string> EntriesContaining(string secret) =>
-        [.. _entries.Select(e => (Entry: e, WhenWritten: e.WrittenText.Contains(secret, StringComparison.Ordinal), ReadLater: Walk(e.State).Contains(secret, StringComparison.Ordinal)))
-            .Where(e => e.WhenWritten || e.ReadLater)
-            .Select(e => $"{e.Entry.Category} [{e.Entry.EventId}] {e.Entry.State?.GetType().Name} (when written: {e.WhenWritten}, read later: {e.ReadLater})")];
+        [
+            .. _written.Where(w => w.Contains(secret, StringComparison.Ordinal)).Select(w => w[..w.IndexOf('\n', StringComparison.Ordinal)] + " (when written)"),
+            .. Collector.GetSnapshot().Where(r => Text(r).Contains(secret, StringComparison.Ordinal)).Select(r => Describe(r) + " (read later)"),
+        ];
+
+    /// <summary>Everything a structured sink could read from a record now: message, pairs, state, scopes, exception.</summary>
+    public static string Text(FakeLogRecord record) =>
+        $"{record.Message}\n{Walk(record.State)}\n{string.Join('\n', record.Scopes.Select(s => $"{s}\n{Walk(s)}"))}\n{record.Exception}";
+
+    private static string Describe(FakeLogRecord record) => $"{record.Category} [{record.Id.Id}] {record.State?.GetType().Name}";
 
     /// <summary>Every string a structured sink could read from <paramref name="state"/>.</summary>
     public static string Walk(object? state)
@@ -92,22 +100,5 @@ internal sealed class StructuredLogCapture : ILoggerProvider
                 }
             }
         }
-    }
-
-    internal sealed record Entry(string Category, int EventId, object? State, string WrittenText);
-
-    private sealed class Logger(string category, ConcurrentQueue<Entry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            entries.Enqueue(new Entry(category, 0, state, $"{state}\n{Walk(state)}"));
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new Entry(category, eventId.Id, state, $"{formatter(state, exception)}\n{Walk(state)}\n{exception}"));
     }
 }
