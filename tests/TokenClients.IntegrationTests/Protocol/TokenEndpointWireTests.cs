@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using TokenClients.IntegrationTests.Support;
 
-namespace TokenClients.IntegrationTests.Faults;
+namespace TokenClients.IntegrationTests.Protocol;
 
 /// <summary>
 /// What a token request does when the wire misbehaves, against a raw socket server: one-time credentials are never

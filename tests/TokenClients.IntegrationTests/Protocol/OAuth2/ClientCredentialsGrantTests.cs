@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace TokenClients.IntegrationTests.OAuth2;
+namespace TokenClients.IntegrationTests.Protocol.OAuth2;
 
 /// <summary>The <c>client_credentials</c> grant against a real OAuth2 server (OpenIddict).</summary>
 public sealed class ClientCredentialsGrantTests(OAuth2Server server) : IClassFixture<OAuth2Server>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RichardSzalay.MockHttp;
 using TokenClients.Tests.Support;
 
-namespace TokenClients.Tests.OAuth2;
+namespace TokenClients.Tests.Protocol.OAuth2;
 
 /// <summary>The exact wire of each standard grant and client authentication method (RFC 6749).</summary>
 public sealed class StandardGrantWireTests : IAsyncDisposable

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using RichardSzalay.MockHttp;
 using TokenClients.Tests.Support;
 
-namespace TokenClients.Tests.Custom;
+namespace TokenClients.Tests.Protocol.Custom;
 
 /// <summary>Non-standard endpoints described by options, each going through caching, expiry and refresh.</summary>
 public sealed class CustomTokenClientTests : IAsyncDisposable

@@ -4,7 +4,7 @@ using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
 using TokenClients.Tests.Support;
 
-namespace TokenClients.Tests.Security;
+namespace TokenClients.Tests.Protocol;
 
 /// <summary>Every response parser, fed arbitrary bytes and arbitrary JSON, yields a token set or a TokenRequestException: nothing else.</summary>
 public sealed class ResponseParserPropertyTests

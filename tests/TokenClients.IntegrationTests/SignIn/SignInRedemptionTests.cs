@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenClients.Testing;
 
-namespace TokenClients.IntegrationTests.Vendors;
+namespace TokenClients.IntegrationTests.SignIn;
 
 /// <summary>
 /// A sign-in's callback is redeemed once, whoever races for it: two callbacks with one <c>state</c> cause one code

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RichardSzalay.MockHttp;
 using TokenClients.Tests.Support;
 
-namespace TokenClients.Tests.Custom;
+namespace TokenClients.Tests.Standard.Custom;
 
 /// <summary>
 /// The worked configurations of README.md's "Providers that bend the standard", each getting a token from MockHttp.

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using TokenClients.OAuth2;
 using TokenClients.Tests.Support;
 
-namespace TokenClients.Tests.OAuth2;
+namespace TokenClients.Tests.SignIn;
 
 /// <summary>The callback side of <see cref="IAuthorizationCodeFlow"/>: whose callback it is, what it may carry, how many wait.</summary>
 public sealed class AuthorizationCodeFlowTests : IAsyncDisposable

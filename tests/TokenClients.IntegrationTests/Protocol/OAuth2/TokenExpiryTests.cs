@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace TokenClients.IntegrationTests.OAuth2;
+namespace TokenClients.IntegrationTests.Protocol.OAuth2;
 
 /// <summary>
 /// Access tokens that really expire (two seconds, <see cref="ShortLivedOAuth2Server"/>): the provider gets a new

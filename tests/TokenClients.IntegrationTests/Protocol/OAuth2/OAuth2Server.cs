@@ -20,7 +20,7 @@ using OpenIddict.Server.AspNetCore;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace TokenClients.IntegrationTests.OAuth2;
+namespace TokenClients.IntegrationTests.Protocol.OAuth2;
 
 /// <summary>
 /// A real OAuth2 server for the standard grants: OpenIddict server and validation on Kestrel at 127.0.0.1 (free

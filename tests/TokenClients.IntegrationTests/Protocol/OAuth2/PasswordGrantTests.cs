@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace TokenClients.IntegrationTests.OAuth2;
+namespace TokenClients.IntegrationTests.Protocol.OAuth2;
 
 /// <summary>The resource-owner <c>password</c> grant and rotating refresh tokens against a real OAuth2 server (OpenIddict).</summary>
 public sealed class PasswordGrantTests(OAuth2Server server) : IClassFixture<OAuth2Server>
