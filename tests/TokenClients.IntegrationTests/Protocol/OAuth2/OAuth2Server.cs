@@ -261,32 +261,3 @@ public class OAuth2Server : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 }
-
-/// <summary>The OAuth2 server issuing access tokens that live two seconds.</summary>
-public sealed class ShortLivedOAuth2Server : OAuth2Server
-{
-    /// <summary>The access token lifetime.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
-
-    /// <inheritdoc/>
-    protected override TimeSpan AccessTokenLifetime => Lifetime;
-}
-
-/// <summary>One token response of the server.</summary>
-/// <param name="GrantType">The grant asked for.</param>
-/// <param name="ClientId">The client that asked.</param>
-/// <param name="ClientAuthentication">How the client authenticated: <c>client_secret_basic</c>, <c>client_secret_post</c> or <c>none</c>.</param>
-/// <param name="PresentedRefreshToken">The refresh token presented by a refresh_token grant.</param>
-/// <param name="IssuedRefreshToken">The refresh token issued, if any.</param>
-/// <param name="Error">The OAuth error, or <see langword="null"/> when tokens were issued.</param>
-public sealed record TokenExchange(string? GrantType, string? ClientId, string ClientAuthentication, string? PresentedRefreshToken, string? IssuedRefreshToken, string? Error);
-
-/// <summary>One call to the protected API.</summary>
-/// <param name="Token">The bearer token it carried.</param>
-/// <param name="Subject">The subject of the token, when accepted.</param>
-/// <param name="Accepted">Whether the token was accepted (200) or not (401).</param>
-public sealed record ApiCall(string? Token, string? Subject, bool Accepted);
-
-/// <summary>The server's EF Core store.</summary>
-/// <param name="options">The options.</param>
-public sealed class OAuth2ServerDbContext(DbContextOptions<OAuth2ServerDbContext> options) : DbContext(options);
