@@ -190,7 +190,7 @@ public sealed class ReadmeConfigurationTests : IAsyncDisposable
         Assert.True(start >= 0, $"README.md has no section \"{Section}\".");
         var end = readme.IndexOf("\n## ", start + Section.Length, StringComparison.Ordinal);
         var blocks = Regex.Matches(readme[start..(end < 0 ? readme.Length : end)], "```csharp\n(.*?)```", RegexOptions.Singleline);
-        var source = "\n" + Lines(File.ReadAllText(Path.Combine(root, "tests", "TokenClients.Tests", "Custom", "ReadmeConfigurationTests.cs"))) + "\n";
+        var source = "\n" + Lines(File.ReadAllText(Path.Combine(root, "tests", "TokenClients.Tests", "Standard", "Custom", "ReadmeConfigurationTests.cs"))) + "\n";
 
         Assert.Equal(3, blocks.Count);
         foreach (Match block in blocks)
