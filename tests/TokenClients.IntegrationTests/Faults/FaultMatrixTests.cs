@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using TokenClients.IntegrationTests.Support;
+using TokenClients.IntegrationTests.Support.VendorCases;
 using TokenClients.Testing;
 
 namespace TokenClients.IntegrationTests.Faults;
@@ -15,20 +15,23 @@ public sealed class FaultMatrixTests
 {
     public static TheoryData<string, int> TransientStatuses => Matrix(RetryableVendors, 500, 502, 503, 504);
 
-    public static TheoryData<string, string> MalformedAnswers => Matrix(VendorRig.Names, "malformed-json", "html", "empty", "no-access-token", "oversized");
+    public static TheoryData<string, string> MalformedAnswers => Matrix(VendorCase.Vendors, "malformed-json", "html", "empty", "no-access-token", "oversized");
 
-    public static TheoryData<string> Vendors => [.. VendorRig.Names];
+    public static TheoryData<string> Vendors => VendorCase.VendorNames;
 
     /// <summary>The vendors whose token request is idempotent (all but JustLogin's code exchange).</summary>
-    public static TheoryData<string> IdempotentVendors => [.. RetryableVendors];
+    public static TheoryData<string> IdempotentVendors => [.. RetryableVendors.Select(v => v.Name)];
 
-    private static IReadOnlyList<string> RetryableVendors => [.. VendorRig.Names.Where(v => v != "justlogin")];
+    /// <summary>The vendors that take a password.</summary>
+    public static TheoryData<string> PasswordVendors => [.. VendorCase.Vendors.Where(v => v.WrongPasswordRefusal is not null).Select(v => v.Name)];
+
+    private static IReadOnlyList<VendorCase> RetryableVendors => [.. VendorCase.Vendors.Where(v => v.IsIdempotent)];
 
     [Theory]
     [MemberData(nameof(TransientStatuses))]
     public async Task Transient_status_is_retried_and_ends_in_a_token(string vendor, int status)
     {
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System);
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System);
         rig.Emulator.Faults.Enqueue(EmulatorFault.Status(status));
 
         var token = await rig.AcquireAsync();
@@ -42,7 +45,7 @@ public sealed class FaultMatrixTests
     [InlineData(429)]
     public async Task Code_exchange_answered_with_a_transient_status_is_not_sent_again(int status)
     {
-        await using var rig = await VendorRig.StartAsync("justlogin", TimeProvider.System);
+        await using var rig = await new JustLoginCase().StartAsync(TimeProvider.System);
         rig.Emulator.Faults.Enqueue(EmulatorFault.Status(status, retryAfter: status == 429 ? TimeSpan.FromSeconds(1) : null));
 
         var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
@@ -55,7 +58,7 @@ public sealed class FaultMatrixTests
     [Fact]
     public async Task Code_exchange_answered_after_the_attempt_timeout_is_not_sent_again()
     {
-        await using var rig = await VendorRig.StartAsync("justlogin", TimeProvider.System, resilience: r => r.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300));
+        await using var rig = await new JustLoginCase().StartAsync(TimeProvider.System, resilience: r => r.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300));
         rig.Emulator.Faults.Enqueue(EmulatorFault.Delayed(TimeSpan.FromSeconds(1)));
 
         var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
@@ -68,7 +71,7 @@ public sealed class FaultMatrixTests
     [MemberData(nameof(IdempotentVendors))]
     public async Task Too_many_requests_is_retried_after_the_retry_after_delay(string vendor)
     {
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System);
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System);
         rig.Emulator.Faults.Enqueue(EmulatorFault.Status(429, retryAfter: TimeSpan.FromSeconds(1)));
 
         var token = await rig.AcquireAsync();
@@ -85,7 +88,7 @@ public sealed class FaultMatrixTests
     [MemberData(nameof(IdempotentVendors))]
     public async Task Answer_slower_than_the_attempt_timeout_is_abandoned_and_retried(string vendor)
     {
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System, resilience: r => r.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300));
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System, resilience: r => r.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300));
         rig.Emulator.Faults.Enqueue(EmulatorFault.Delayed(TimeSpan.FromSeconds(5)));
 
         var token = await rig.AcquireAsync();
@@ -101,7 +104,7 @@ public sealed class FaultMatrixTests
         closed.Start();
         var port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop(); // nothing listens there now
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System, tokenEndpointBase: new Uri($"http://127.0.0.1:{port}/"));
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System, tokenEndpointBase: new Uri($"http://127.0.0.1:{port}/"));
 
         var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
 
@@ -115,7 +118,7 @@ public sealed class FaultMatrixTests
     [MemberData(nameof(MalformedAnswers))]
     public async Task Malformed_success_answer_is_a_token_request_exception_and_nothing_is_cached(string vendor, string answer)
     {
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System);
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System);
         rig.Emulator.Faults.Enqueue(answer switch
         {
             "malformed-json" => EmulatorFault.MalformedJson(),
@@ -140,44 +143,34 @@ public sealed class FaultMatrixTests
     [MemberData(nameof(Vendors))]
     public async Task Wrong_client_credentials_are_reported_with_the_vendors_status_and_error(string vendor)
     {
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System,
-            credentials: (vendor == "justlogin" ? "demo-client" : "unknown-client", "wrong-secret", "alice", "alice-password"));
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System,
+            credentials: VendorCase.Named(vendor).WrongClient);
 
         var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
 
         Assert.Equal(ProviderOf(vendor), failure.ProviderName);
-        var (status, error) = vendor switch
-        {
-            "mluvii" => (HttpStatusCode.BadRequest, "invalid_client"),
-            "telmai" => (HttpStatusCode.Unauthorized, null), // telmai.md: {"description": ...}, no OAuth error code
-            _ => (HttpStatusCode.Unauthorized, "invalid_client"),
-        };
-        Assert.Equal(status, failure.StatusCode);
-        Assert.Equal(error, failure.Error);
+        rig.Case.WrongClientRefusal.AssertMatches(failure);
         Assert.Single(rig.Emulator.Journal.TokenRequests); // 400 and 401 are never retried
     }
 
     [Theory]
-    [InlineData("moodhood", HttpStatusCode.BadRequest, "invalid_grant")]
-    [InlineData("oli", HttpStatusCode.Unauthorized, "invalid_grant")]
-    [InlineData("telmai", HttpStatusCode.Unauthorized, null)]
-    public async Task Wrong_password_is_reported_with_the_vendors_status_and_error(string vendor, HttpStatusCode status, string? error)
+    [MemberData(nameof(PasswordVendors))]
+    public async Task Wrong_password_is_reported_with_the_vendors_status_and_error(string vendor)
     {
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System,
-            credentials: ("demo-client", "demo-secret", "alice", "not-her-password"));
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System,
+            credentials: VendorCredentials.Demo with { Password = "not-her-password" });
 
         var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
 
         Assert.Equal(vendor, failure.ProviderName);
-        Assert.Equal(status, failure.StatusCode);
-        Assert.Equal(error, failure.Error);
+        rig.Case.WrongPasswordRefusal!.AssertMatches(failure);
         Assert.DoesNotContain("not-her-password", failure.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Telmai_description_error_reaches_the_message()
     {
-        await using var rig = await VendorRig.StartAsync("telmai", TimeProvider.System);
+        await using var rig = await new TelmaiCase().StartAsync(TimeProvider.System);
         rig.Emulator.Faults.Enqueue(EmulatorFault.Answer(403, "application/json", """{"description":"Tenant is disabled"}"""));
 
         var failure = await Assert.ThrowsAsync<TokenRequestException>(rig.AcquireAsync);
@@ -192,7 +185,7 @@ public sealed class FaultMatrixTests
     [MemberData(nameof(Vendors))]
     public async Task Circuit_opens_after_repeated_failures_and_closes_again(string vendor)
     {
-        await using var rig = await VendorRig.StartAsync(vendor, TimeProvider.System, resilience: r =>
+        await using var rig = await VendorCase.Named(vendor).StartAsync(TimeProvider.System, resilience: r =>
         {
             r.Retry.MaxRetryAttempts = 1;
             r.CircuitBreaker.MinimumThroughput = 4;
@@ -224,19 +217,18 @@ public sealed class FaultMatrixTests
         Assert.True(rig.Emulator.IsLive(token.Value));
     }
 
-    private static int[] TokenStatuses(VendorRig rig) => [.. rig.Emulator.Journal.TokenRequests.Select(r => r.StatusCode)];
+    private static int[] TokenStatuses(VendorApp rig) => [.. rig.Emulator.Journal.TokenRequests.Select(r => r.StatusCode)];
 
-    // MoodHood's first token request is the client stage, a provider of its own.
-    private static string ProviderOf(string vendor) => vendor == "moodhood" ? "moodhood.client" : vendor;
+    private static string ProviderOf(string vendor) => VendorCase.Named(vendor).FirstProviderName;
 
-    private static TheoryData<string, T> Matrix<T>(IEnumerable<string> vendors, params T[] faults)
+    private static TheoryData<string, T> Matrix<T>(IEnumerable<VendorCase> vendors, params T[] faults)
     {
         var data = new TheoryData<string, T>();
         foreach (var vendor in vendors)
         {
             foreach (var fault in faults)
             {
-                data.Add(vendor, fault);
+                data.Add(vendor.Name, fault);
             }
         }
 

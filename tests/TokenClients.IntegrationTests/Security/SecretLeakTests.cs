@@ -4,16 +4,11 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using TokenClients.IntegrationTests.Support;
+using TokenClients.IntegrationTests.Support.VendorCases;
 using TokenClients.Testing;
 using TokenClients.Tests.Support;
-using TokenClients.Vendors.JustLogin;
-using TokenClients.Vendors.MoodHood;
-using TokenClients.Vendors.Mluvii;
-using TokenClients.Vendors.Oli;
-using TokenClients.Vendors.Telmai;
 
 namespace TokenClients.IntegrationTests.Security;
 
@@ -56,11 +51,11 @@ public sealed class SecretLeakTests : IDisposable
     public async Task No_secret_of_any_vendor_flow_reaches_logs_traces_metrics_exceptions_or_strings()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-        var logs = new CapturingLoggerProvider(_captured);
+        var logs = new FakeLogCollector();
         var secrets = new HashSet<string>(StringComparer.Ordinal) { "demo-secret", "alice-password", "not-her-password", "context-secret-4d2a" };
         Keep(new TokenContext(subject: "alice", scope: "api", parameters: [new("api_key", "context-secret-4d2a")]));
         var emulators = new List<TokenEndpointEmulator>();
-        foreach (var vendor in VendorRig.Names)
+        foreach (var vendor in VendorCase.Vendors)
         {
             await using (var rig = await StartAsync(vendor, time, logs))
             {
@@ -75,16 +70,16 @@ public sealed class SecretLeakTests : IDisposable
                 Keep(await rig.Provider.GetTokenAsync(rig.Context));
                 Keep(rig.Context);
                 KeepOptions(rig);
-                if (vendor == "justlogin")
+                if (vendor.Subject is { } subject)
                 {
-                    Keep((await rig.Services.GetRequiredService<ITokenStore>().GetAsync(vendor, VendorRig.Subject))!);
+                    Keep((await rig.Services.GetRequiredService<ITokenStore>().GetAsync(vendor.Name, subject))!);
                 }
             }
 
             // The same flow refused: a wrong password (or, without one, a wrong client secret).
-            await using (var refused = await StartAsync(vendor, time, logs, ("demo-client", "wrong-" + vendor, "alice", "not-her-password")))
+            await using (var refused = await StartAsync(vendor, time, logs, VendorCredentials.Demo with { Secret = "wrong-" + vendor.Name, Password = "not-her-password" }))
             {
-                secrets.Add("wrong-" + vendor);
+                secrets.Add("wrong-" + vendor.Name);
                 emulators.Add(refused.Emulator);
                 var failure = await Record.ExceptionAsync(() => CallApiAsync(refused));
                 Assert.IsType<TokenRequestException>(failure, exactMatch: false);
@@ -115,7 +110,7 @@ public sealed class SecretLeakTests : IDisposable
             }
         }
 
-        var everything = string.Join('\n', _captured);
+        var everything = string.Join('\n', _captured) + '\n' + logs.AllText();
 
         // What was searched is real: every kind of output was produced, IHttpClientFactory's logging among it.
         Assert.Contains("System.Net.Http.HttpClient.", everything, StringComparison.Ordinal);
@@ -134,16 +129,16 @@ public sealed class SecretLeakTests : IDisposable
         }
     }
 
-    private static Task<VendorRig> StartAsync(string vendor, TimeProvider time, CapturingLoggerProvider logs, (string, string, string, string)? credentials = null) =>
-        VendorRig.StartAsync(vendor, time, TimeSpan.FromSeconds(90), credentials: credentials, services: services => services.AddLogging(logging =>
+    private static Task<VendorApp> StartAsync(VendorCase vendor, TimeProvider time, FakeLogCollector logs, VendorCredentials? credentials = null) =>
+        vendor.StartAsync(time, TimeSpan.FromSeconds(90), credentials: credentials, services: services => services.AddLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
-            logging.AddProvider(logs);
+            logging.AddProvider(new FakeLoggerProvider(logs));
         }));
 
-    private static async Task CallApiAsync(VendorRig rig)
+    private static async Task CallApiAsync(VendorApp rig)
     {
-        if (rig.Name == "justlogin" && await rig.Services.GetRequiredService<ITokenStore>().GetAsync(rig.Name, VendorRig.Subject) is null)
+        if (rig.Case.Subject is { } subject && await rig.Services.GetRequiredService<ITokenStore>().GetAsync(rig.Name, subject) is null)
         {
             await rig.AcquireAsync();
         }
@@ -153,18 +148,7 @@ public sealed class SecretLeakTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
-    private void KeepOptions(VendorRig rig)
-    {
-        object options = rig.Name switch
-        {
-            "mluvii" => rig.Services.GetRequiredService<IOptionsMonitor<MluviiOptions>>().Get(rig.Name),
-            "moodhood" => rig.Services.GetRequiredService<IOptionsMonitor<MoodHoodOptions>>().Get(rig.Name),
-            "telmai" => rig.Services.GetRequiredService<IOptionsMonitor<TelmaiOptions>>().Get(rig.Name),
-            "oli" => rig.Services.GetRequiredService<IOptionsMonitor<OliOptions>>().Get(rig.Name),
-            _ => rig.Services.GetRequiredService<IOptionsMonitor<JustLoginOptions>>().Get(rig.Name),
-        };
-        Keep(options);
-    }
+    private void KeepOptions(VendorApp rig) => Keep(rig.Options);
 
     private void Keep(object value) => _captured.Enqueue(value.ToString() ?? string.Empty);
 

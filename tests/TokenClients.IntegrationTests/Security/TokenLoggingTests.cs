@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace TokenClients.IntegrationTests.Security;
 
@@ -24,7 +25,7 @@ public sealed class TokenLoggingTests
             seen.Enqueue(context.Request.Headers.Authorization.ToString());
             return Task.CompletedTask;
         }));
-        var logs = new StructuredLogCapture();
+        var logs = new StructuredLogState();
         await using var provider = Build(api, logs, out var tokens);
 
         using var response = await provider.GetRequiredService<TypedApi>().GetAsync().WaitAsync(Bound);
@@ -32,7 +33,7 @@ public sealed class TokenLoggingTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["Bearer token-1"], seen);
         Assert.Equal(1, tokens.Requests);
-        Assert.Contains(logs.Entries, e => e.Category.StartsWith("System.Net.Http.HttpClient.TypedApi.", StringComparison.Ordinal) && e.WrittenText.Contains("Request Headers:", StringComparison.Ordinal));
+        Assert.Contains(logs.Collector.GetSnapshot(), r => r.Category!.StartsWith("System.Net.Http.HttpClient.TypedApi.", StringComparison.Ordinal) && StructuredLogState.Text(r).Contains("Request Headers:", StringComparison.Ordinal));
         AssertNoEntryContains(logs, "token-1");
     }
 
@@ -47,7 +48,7 @@ public sealed class TokenLoggingTests
             context.Response.StatusCode = authorization == "Bearer token-1" ? StatusCodes.Status401Unauthorized : StatusCodes.Status200OK;
             return Task.CompletedTask;
         }));
-        var logs = new StructuredLogCapture();
+        var logs = new StructuredLogState();
         await using var provider = Build(api, logs, out var tokens);
 
         using var response = await provider.GetRequiredService<TypedApi>().GetAsync().WaitAsync(Bound);
@@ -59,18 +60,18 @@ public sealed class TokenLoggingTests
         AssertNoEntryContains(logs, "token-2");
     }
 
-    private static void AssertNoEntryContains(StructuredLogCapture logs, string token)
+    private static void AssertNoEntryContains(StructuredLogState logs, string token)
     {
         var leaks = logs.EntriesContaining(token);
         Assert.True(leaks.Count == 0, $"{token} found in:\n{string.Join('\n', leaks)}");
     }
 
-    private static ServiceProvider Build(WebApplication api, StructuredLogCapture logs, out CountingTokenClient tokens)
+    private static ServiceProvider Build(WebApplication api, StructuredLogState logs, out CountingTokenClient tokens)
     {
         var client = new CountingTokenClient();
         tokens = client;
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs.Collector)));
         services.AddTokenProvider("counting", p => p.UseTokenClient("Counting", (_, _) => client));
         services.AddHttpClient<TypedApi>(c => c.BaseAddress = LoopbackServer.Address(api)).AddTokenHandler("counting");
         return services.BuildServiceProvider();

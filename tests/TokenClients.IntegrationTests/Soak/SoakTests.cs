@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenClients.Caching;
 using TokenClients.IntegrationTests.Support;
+using TokenClients.IntegrationTests.Support.VendorCases;
 
 namespace TokenClients.IntegrationTests.Soak;
 
@@ -24,10 +25,10 @@ public sealed class SoakTests
     public async Task Thirty_minutes_of_five_vendors_with_random_faults_send_nothing_without_a_live_token_and_lose_no_refresh_token()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
-        var rigs = new List<VendorRig>();
-        foreach (var name in VendorRig.Names)
+        var rigs = new List<VendorApp>();
+        foreach (var vendor in VendorCase.Vendors)
         {
-            rigs.Add(await VendorRig.StartAsync(name, time, TokenLifetime, resilience: r =>
+            rigs.Add(await vendor.StartAsync(time, TokenLifetime, resilience: r =>
             {
                 // Back-off and timeouts run on the fake clock, which moves only while calls wait.
                 r.Retry.Delay = TimeSpan.FromMilliseconds(200);
@@ -98,7 +99,7 @@ public sealed class SoakTests
         var mluvii = (TokenProvider)rigs.Single(r => r.Name == "mluvii").Provider;
         Assert.InRange(mluvii.CachedContextCount, 1, DistinctContextLimit);
 
-        async Task CallAsync(VendorRig vendor, TokenContext context)
+        async Task CallAsync(VendorApp vendor, TokenContext context)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, vendor.Emulator.ApiEndpoint).WithTokenContext(context);
             try

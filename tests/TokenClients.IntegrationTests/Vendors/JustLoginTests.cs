@@ -4,23 +4,16 @@ using System.Text.Json;
 using System.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenClients.IntegrationTests.Support.VendorCases;
 using TokenClients.Testing;
 using TokenClients.Vendors.JustLogin;
 
 namespace TokenClients.IntegrationTests.Vendors;
 
-public sealed class JustLoginTests : VendorFacts<JustLoginEmulator, JustLoginOptions>
+public sealed class JustLoginTests() : VendorFacts<JustLoginEmulator, JustLoginOptions>(new JustLoginCase())
 {
-    private const string Subject = "user-42";
-    private static readonly Uri Callback = new("http://127.0.0.1/callback");
-    private OidcEmulatorOptions _emulatorOptions = null!;
-
-    protected override string Name => "justlogin";
-
-    // vendors/justlogin.md: authorization code first (front channel), then refresh_token.
-    protected override string AcquireGrant => "authorization_code";
-
-    protected override string RenewalGrant => "refresh_token";
+    private const string Subject = JustLoginCase.SignedInUser;
+    private static readonly Uri Callback = JustLoginCase.Callback;
 
     [Fact]
     public async Task Authorize_url_carries_state_and_an_S256_pkce_challenge()
@@ -139,53 +132,14 @@ public sealed class JustLoginTests : VendorFacts<JustLoginEmulator, JustLoginOpt
     [Fact]
     public async Task Each_request_carries_the_token_of_the_user_it_selects()
     {
-        _emulatorOptions.AutoApproveUser = "acme/bob";
-        await ConnectAsync(Services, "user-7");
+        ((OidcEmulatorOptions)EmulatorOptions).AutoApproveUser = "acme/bob";
+        await SignInAsync(Services, "user-7");
 
         Assert.Equal("acme/alice", await ApiSubjectAsync(Subject));
         Assert.Equal("acme/bob", await ApiSubjectAsync("user-7"));
         Assert.Equal("acme/alice", await ApiSubjectAsync(Subject));
         Assert.Equal(2, Emulator.Journal.CountGrant("authorization_code"));
         Assert.Equal(2, Emulator.Journal.TokenRequests.Count);
-    }
-
-    protected override async Task<JustLoginEmulator> StartEmulatorAsync(FakeTimeProvider time)
-    {
-        _emulatorOptions = new OidcEmulatorOptions { TimeProvider = time, AutoApproveUser = "acme/alice" };
-        return await JustLoginEmulator.StartAsync(_emulatorOptions);
-    }
-
-    protected override void Use(ITokenProviderBuilder provider, Action<JustLoginOptions> configure) => provider.UseJustLogin(configure);
-
-    protected override void Configure(JustLoginOptions options)
-    {
-        options.BaseAddress = Emulator.BaseAddress;
-        options.ClientId = "demo-client";
-        options.ClientSecret = "demo-secret";
-        options.RedirectUri = Callback;
-    }
-
-    protected override void WithWrongCredentials(JustLoginOptions options) => options.ClientSecret = WrongSecret;
-
-    protected override void AssertWrongCredentialsError(TokenRequestException exception)
-    {
-        Assert.Equal(HttpStatusCode.Unauthorized, exception.StatusCode);
-        Assert.Equal("invalid_client", exception.Error);
-    }
-
-    /// <summary>The user connects: the application starts the sign-in, the browser approves, the callback completes it.</summary>
-    protected override Task ConnectAsync(IServiceProvider services) => ConnectAsync(services, Subject);
-
-    protected override HttpRequestMessage ApiRequest() =>
-        new HttpRequestMessage(HttpMethod.Get, Emulator.ApiEndpoint).WithTokenContext(TokenContext.ForSubject(Subject));
-
-    private async Task ConnectAsync(IServiceProvider services, string subject)
-    {
-        var flow = services.GetRequiredKeyedService<IAuthorizationCodeFlow>(Name);
-        var started = await flow.StartAsync(subject, Deadline);
-        var callback = await Emulator.ApproveAsync(started.AuthorizeUri, Deadline);
-        var result = await flow.CompleteAsync(callback, subject, Deadline);
-        Assert.Equal(subject, result.Subject);
     }
 
     private IAuthorizationCodeFlow Flow() => Services.GetRequiredKeyedService<IAuthorizationCodeFlow>(Name);

@@ -1,20 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenClients.IntegrationTests.Support.VendorCases;
 using TokenClients.Testing;
 using TokenClients.Vendors.Mluvii;
 
 namespace TokenClients.IntegrationTests.Vendors;
 
-public sealed class MluviiTests : VendorFacts<MluviiEmulator, MluviiOptions>
+public sealed class MluviiTests() : VendorFacts<MluviiEmulator, MluviiOptions>(new MluviiCase())
 {
-    protected override string Name => "mluvii";
-
-    protected override string AcquireGrant => "client_credentials";
-
-    // vendors/mluvii.md: the token is valid 1 hour, "after which it has to be updated (issued again)": no refresh token.
-    protected override string RenewalGrant => "client_credentials";
-
     [Fact]
     public async Task Token_request_is_the_pages_form_with_response_type_token()
     {
@@ -62,25 +56,5 @@ public sealed class MluviiTests : VendorFacts<MluviiEmulator, MluviiOptions>
 
         Assert.True(Emulator.IsLive(token.Value));
         Assert.Equal(Time.GetUtcNow() + TimeSpan.FromHours(1), token.ExpiresAt);
-    }
-
-    protected override Task<MluviiEmulator> StartEmulatorAsync(FakeTimeProvider time) =>
-        MluviiEmulator.StartAsync(new EmulatorOptions { TimeProvider = time });
-
-    protected override void Use(ITokenProviderBuilder provider, Action<MluviiOptions> configure) => provider.UseMluvii(configure);
-
-    protected override void Configure(MluviiOptions options)
-    {
-        options.BaseAddress = Emulator.BaseAddress;
-        options.ClientId = "demo-client";
-        options.ClientSecret = "demo-secret";
-    }
-
-    protected override void WithWrongCredentials(MluviiOptions options) => options.ClientSecret = WrongSecret;
-
-    protected override void AssertWrongCredentialsError(TokenRequestException exception)
-    {
-        Assert.Equal(HttpStatusCode.BadRequest, exception.StatusCode);
-        Assert.Equal("invalid_client", exception.Error);
     }
 }

@@ -1,23 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenClients.IntegrationTests.Support.VendorCases;
 using TokenClients.Testing;
 using TokenClients.Vendors.MoodHood;
 
 namespace TokenClients.IntegrationTests.Vendors;
 
-public sealed class MoodHoodTests : VendorFacts<MoodHoodEmulator, MoodHoodOptions>
+public sealed class MoodHoodTests() : VendorFacts<MoodHoodEmulator, MoodHoodOptions>(new MoodHoodCase())
 {
-    protected override string Name => "moodhood";
-
-    protected override string AcquireGrant => "password";
-
-    // vendors/README.md (MoodHood): refresh with the same JSON shape and grant_type=refresh_token.
-    protected override string RenewalGrant => "refresh_token";
-
-    // vendors/moodhood.md: a client token first, then the user token requested with it.
-    protected override int TokenRequestsPerAcquisition => 2;
-
     [Fact]
     public async Task User_token_is_requested_in_json_with_the_client_token_as_bearer()
     {
@@ -96,28 +87,5 @@ public sealed class MoodHoodTests : VendorFacts<MoodHoodEmulator, MoodHoodOption
         Assert.Single(Emulator.Journal.TokenRequests);
         Assert.DoesNotContain(WrongSecret, exception.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, Emulator.ApiCallCount);
-    }
-
-    protected override Task<MoodHoodEmulator> StartEmulatorAsync(FakeTimeProvider time) =>
-        // User tokens live an hour here; client tokens keep the page's 7 days.
-        MoodHoodEmulator.StartAsync(new EmulatorOptions { TimeProvider = time, AccessTokenLifetime = TimeSpan.FromHours(1) });
-
-    protected override void Use(ITokenProviderBuilder provider, Action<MoodHoodOptions> configure) => provider.UseMoodHood(configure);
-
-    protected override void Configure(MoodHoodOptions options)
-    {
-        options.BaseAddress = Emulator.BaseAddress;
-        options.ClientId = "demo-client";
-        options.ClientSecret = "demo-secret";
-        options.Username = "alice";
-        options.Password = "alice-password";
-    }
-
-    protected override void WithWrongCredentials(MoodHoodOptions options) => options.Password = WrongSecret;
-
-    protected override void AssertWrongCredentialsError(TokenRequestException exception)
-    {
-        Assert.Equal(HttpStatusCode.BadRequest, exception.StatusCode);
-        Assert.Equal("invalid_grant", exception.Error);
     }
 }

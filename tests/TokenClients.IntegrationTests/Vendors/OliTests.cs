@@ -1,20 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenClients.IntegrationTests.Support.VendorCases;
 using TokenClients.Testing;
 using TokenClients.Vendors.Oli;
 
 namespace TokenClients.IntegrationTests.Vendors;
 
-public sealed class OliTests : VendorFacts<OliEmulator, OliOptions>
+public sealed class OliTests() : VendorFacts<OliEmulator, OliOptions>(new OliCase())
 {
-    protected override string Name => "oli";
-
-    protected override string AcquireGrant => "password";
-
-    // vendors/oli.md: "Refreshing": grant_type=refresh_token.
-    protected override string RenewalGrant => "refresh_token";
-
     [Fact]
     public async Task Login_and_refresh_are_the_pages_forms_for_apiclient()
     {
@@ -90,27 +84,5 @@ public sealed class OliTests : VendorFacts<OliEmulator, OliOptions>
         await AssertApiOkAsync(services);
 
         Assert.Equal(1, Emulator.Journal.CountGrant("password"));
-    }
-
-    protected override Task<OliEmulator> StartEmulatorAsync(FakeTimeProvider time) =>
-        OliEmulator.StartAsync(new OliEmulatorOptions { TimeProvider = time });
-
-    protected override void Use(ITokenProviderBuilder provider, Action<OliOptions> configure) => provider.UseOli(configure);
-
-    protected override void Configure(OliOptions options)
-    {
-        options.ServerAddress = Emulator.BaseAddress;
-        options.Username = "alice";
-        options.Password = "alice-password";
-    }
-
-    protected override void WithWrongCredentials(OliOptions options) => options.Password = WrongSecret;
-
-    protected override void AssertWrongCredentialsError(TokenRequestException exception)
-    {
-        // Keycloak's answer to a wrong password: 401 invalid_grant "Invalid user credentials".
-        Assert.Equal(HttpStatusCode.Unauthorized, exception.StatusCode);
-        Assert.Equal("invalid_grant", exception.Error);
-        Assert.Equal("Invalid user credentials", exception.ErrorDescription);
     }
 }

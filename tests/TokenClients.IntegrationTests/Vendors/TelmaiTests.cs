@@ -1,20 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenClients.IntegrationTests.Support.VendorCases;
 using TokenClients.Testing;
 using TokenClients.Vendors.Telmai;
 
 namespace TokenClients.IntegrationTests.Vendors;
 
-public sealed class TelmaiTests : VendorFacts<TelmaiEmulator, TelmaiOptions>
+public sealed class TelmaiTests() : VendorFacts<TelmaiEmulator, TelmaiOptions>(new TelmaiCase())
 {
-    protected override string Name => "telmai";
-
-    protected override string AcquireGrant => "password";
-
-    // vendors/telmai.md: grantType password | refresh_token, with refreshToken.
-    protected override string RenewalGrant => "refresh_token";
-
     [Fact]
     public async Task Parameters_travel_camel_cased_in_the_query_string_with_an_empty_body()
     {
@@ -99,29 +93,5 @@ public sealed class TelmaiTests : VendorFacts<TelmaiEmulator, TelmaiOptions>
         Assert.Equal(HttpStatusCode.Unauthorized, exception.StatusCode);
         Assert.DoesNotContain("alice-password", exception.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("password=", exception.ToString(), StringComparison.Ordinal);
-    }
-
-    protected override Task<TelmaiEmulator> StartEmulatorAsync(FakeTimeProvider time) =>
-        TelmaiEmulator.StartAsync(new TelmaiEmulatorOptions { TimeProvider = time, Tenant = "acme" });
-
-    protected override void Use(ITokenProviderBuilder provider, Action<TelmaiOptions> configure) => provider.UseTelmai(configure);
-
-    protected override void Configure(TelmaiOptions options)
-    {
-        options.AuthEndpoint = Emulator.BaseAddress;
-        options.ClientId = "demo-client";
-        options.Username = "alice";
-        options.Password = "alice-password";
-        options.Tenant = "acme";
-    }
-
-    protected override void WithWrongCredentials(TelmaiOptions options) => options.Password = WrongSecret;
-
-    protected override void AssertWrongCredentialsError(TokenRequestException exception)
-    {
-        // vendors/telmai.md: 401 {"description": "Unauthorized"}.
-        Assert.Equal(HttpStatusCode.Unauthorized, exception.StatusCode);
-        Assert.Null(exception.Error);
-        Assert.Equal("Unauthorized", exception.ErrorDescription);
     }
 }

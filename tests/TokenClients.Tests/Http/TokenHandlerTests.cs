@@ -111,7 +111,7 @@ public sealed class TokenHandlerTests : IAsyncDisposable
 
         _api.VerifyNoOutstandingExpectation();
         Assert.Equal(0, _tokens);
-        Assert.Contains(_harness.Logs.Lines, line => line.Contains("https://elsewhere.example", StringComparison.Ordinal));
+        Assert.Contains(_harness.Logs.Lines(), line => line.Contains("https://elsewhere.example", StringComparison.Ordinal));
     }
 
     [Fact]

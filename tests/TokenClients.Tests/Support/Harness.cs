@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using RichardSzalay.MockHttp;
 
@@ -14,14 +15,14 @@ internal sealed class Harness : IAsyncDisposable
     {
         Mock.Fallback.Throw(new InvalidOperationException("An HTTP request matched no expectation."));
         Services.AddSingleton<TimeProvider>(Time);
-        Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+        Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)));
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public MockHttpMessageHandler Mock { get; } = new();
 
-    public CapturingLoggerProvider Logs { get; } = new();
+    public FakeLogCollector Logs { get; } = new();
 
     public ServiceCollection Services { get; } = new();
 
