@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TokenClients.Diagnostics;
 
 namespace TokenClients.Caching;
@@ -20,6 +21,10 @@ namespace TokenClients.Caching;
 internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore store) : ITokenSource
 {
     private readonly SubjectGates _gates = new();
+
+    // Refresh tokens whose last use ended without an answer (timeout, dropped connection, 5xx): the server may be
+    // processing it still, or have rotated it. Presented again only after the token endpoint's total timeout.
+    private readonly ConcurrentDictionary<string, long> _inDoubt = new(StringComparer.Ordinal);
 
     public async Task<TokenSet> FetchAsync(TokenEntry entry, CancellationToken cancellationToken)
     {
@@ -68,12 +73,27 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
                 throw new InteractionRequiredException(name, subject, "The access token expired and no usable refresh token is stored.");
             }
 
+            ThrowIfInDoubt(name, refreshToken);
             TokenSet refreshed;
             try
             {
+                // Once sent, a refresh is not abandoned (not at shutdown either): the server may rotate the token, and the
+                // rotated one must reach the store. The token endpoint's total timeout bounds it.
                 var current = stored;
                 refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(name, "refresh_token", provider.Time,
-                    () => provider.RefreshAsync(current, refreshToken, entry.Context, cancellationToken)).ConfigureAwait(false);
+                    () => provider.RefreshAsync(current, refreshToken, entry.Context, CancellationToken.None)).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not TokenRequestException { StatusCode: { } status } || (int)status >= 500)
+            {
+                // No answer, or a 5xx: the server may have used the refresh token. It is not presented again at once.
+                _inDoubt[refreshToken] = provider.Time.GetTimestamp();
+                throw;
+            }
+            catch (TokenRequestException exception) when (exception.IsGrantRejected && exception.Error is null)
+            {
+                // A 400/401/403 without an OAuth error (a proxy's page, a firewall) says nothing about the refresh token:
+                // the stored set stays.
+                throw;
             }
             catch (TokenRequestException exception) when (exception.IsGrantRejected)
             {
@@ -114,6 +134,20 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
             }
 
             return isDefault ? replacement : refreshed;
+        }
+    }
+
+    private void ThrowIfInDoubt(string name, string refreshToken)
+    {
+        if (_inDoubt.TryGetValue(refreshToken, out var since))
+        {
+            if (provider.Time.GetElapsedTime(since) < TokenClientsHttp.DefaultTotalTimeout)
+            {
+                throw new TokenRequestException(name, null, "temporarily_unavailable", null,
+                    "The last refresh with the stored refresh token got no answer and the server may still be using it; it is not presented again before the token endpoint's total timeout has passed");
+            }
+
+            _inDoubt.TryRemove(refreshToken, out _);
         }
     }
 }

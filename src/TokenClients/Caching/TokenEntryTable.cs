@@ -32,7 +32,7 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
     {
         if (ReferenceEquals(context, TokenContext.Default))
         {
-            return _default ?? _entries.GetValueOrDefault(context);
+            return _default is { Evicted: false } found ? found : _entries.GetValueOrDefault(context);
         }
 
         if (context.ProviderEntry is TokenEntry remembered && ReferenceEquals(remembered.Owner, owner) && !remembered.Evicted)

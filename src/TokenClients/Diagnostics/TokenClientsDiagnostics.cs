@@ -39,19 +39,37 @@ internal static class TokenClientsDiagnostics
     public static async Task<TokenSet> TraceTokenRequestAsync(string provider, string grant, TimeProvider time, Func<Task<TokenSet>> send)
     {
         var started = time.GetTimestamp();
-        using var activity = ActivitySource.StartActivity(TokenRequestActivity, ActivityKind.Internal);
+        var activity = ActivitySource.StartActivity(TokenRequestActivity, ActivityKind.Internal);
         activity?.SetTag(ProviderTag, provider);
         activity?.SetTag(GrantTag, grant);
+        TokenSet tokens;
         try
         {
-            var tokens = await send().ConfigureAwait(false);
-            Complete(activity, provider, grant, "success", time.GetElapsedTime(started), null);
-            return tokens;
+            tokens = await send().ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            Complete(activity, provider, grant, OutcomeOf(exception), time.GetElapsedTime(started), exception);
+            SafeComplete(activity, provider, grant, OutcomeOf(exception), time.GetElapsedTime(started), exception);
             throw;
+        }
+
+        SafeComplete(activity, provider, grant, "success", time.GetElapsedTime(started), null);
+        return tokens;
+    }
+
+    /// <summary>Records a token request's end; a listener that throws must not lose the token set it is about (a rotated refresh token).</summary>
+    private static void SafeComplete(Activity? activity, string provider, string grant, string outcome, TimeSpan duration, Exception? exception)
+    {
+        try
+        {
+            Complete(activity, provider, grant, outcome, duration, exception);
+            activity?.Dispose();
+        }
+#pragma warning disable CA1031 // A telemetry listener's failure is not the caller's.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // Nothing to report it to: telemetry is what failed.
         }
     }
 

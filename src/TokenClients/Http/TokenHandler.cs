@@ -134,7 +134,7 @@ public sealed class TokenHandler : DelegatingHandler
         try
         {
             var response = await pendingResponse.ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.Unauthorized || !CanResend(request.Content))
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
             {
                 return response;
             }
@@ -148,8 +148,14 @@ public sealed class TokenHandler : DelegatingHandler
                 return response;
             }
 
-            // Drop exactly the token this request carried: a newer one another caller fetched stays.
+            // Drop exactly the token this request carried: a newer one another caller fetched stays. A request whose
+            // content cannot be sent twice goes back to the caller with its 401; the next request gets a new token.
             await _provider.InvalidateAsync(sent, context, cancellationToken).ConfigureAwait(false);
+            if (!CanResend(request.Content))
+            {
+                return response;
+            }
+
             var fresh = await _provider.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
             if (fresh.Equals(sent) || !_allowedOrigins.Allows(request.RequestUri))
             {

@@ -100,6 +100,14 @@ internal sealed partial class DistributedTokenCoordinator
 
             if (!heldElsewhere)
             {
+                if (oneTimeCredential && _lock is not null)
+                {
+                    // The lock could not be reached (now, or lately by any provider of this process): another instance
+                    // may be spending the same one-time credential. Fail closed; the user's stored set is untouched.
+                    throw new TokenRequestException(provider, null, "temporarily_unavailable", null,
+                        "The shared lock that keeps a signed-in user's refreshes one at a time across instances could not be reached; the refresh was not attempted");
+                }
+
                 return await FetchAndPublishAsync(fetch, publish, cancellationToken).ConfigureAwait(false);
             }
 

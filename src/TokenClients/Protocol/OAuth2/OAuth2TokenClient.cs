@@ -105,8 +105,13 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRef
             request.Parameters.Add(name, value, ParameterReplaceBehavior.Single);
         }
 
-        // A refresh or a code exchange keeps the scope already granted (RFC 6749 sections 4.1.3 and 6): no scope sent.
-        if (request is not (RefreshTokenRequest or AuthorizationCodeTokenRequest) && (context.Scope ?? Options.Scope) is { Length: > 0 } scope)
+        // A refresh or a code exchange keeps the scope already granted (RFC 6749 sections 4.1.3 and 6): no configured
+        // scope is sent. A context that asks for its own scope asks for it on the refresh too (RFC 6749 section 6 allows
+        // narrowing; some servers choose the audience by scope), so its token is never the sign-in's wider one.
+        var scope = request is RefreshTokenRequest ? context.Scope
+            : request is AuthorizationCodeTokenRequest ? null
+            : context.Scope ?? Options.Scope;
+        if (scope is { Length: > 0 })
         {
             request.Parameters.Add("scope", scope, ParameterReplaceBehavior.Single);
         }
