@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 namespace TokenClients.Testing;
 
 /// <summary>
-/// JustLogin's identity server (vendors/justlogin.md): authorization code with state and PKCE, "client credentials in
+/// JustLogin's identity server (docs/vendors/justlogin.md): authorization code with state and PKCE, "client credentials in
 /// body" (a Basic header is refused), rotating refresh tokens, tokens per user (<c>{company}/{user}</c> as subject).
 /// </summary>
 public sealed class JustLoginEmulator : OidcEmulator

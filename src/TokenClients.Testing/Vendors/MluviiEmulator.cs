@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace TokenClients.Testing;
 
-/// <summary>Mluvii's token endpoint (vendors/mluvii.md): client credentials as a form with <c>response_type=token</c>; no refresh token.</summary>
+/// <summary>Mluvii's token endpoint (docs/vendors/mluvii.md): client credentials as a form with <c>response_type=token</c>; no refresh token.</summary>
 public sealed class MluviiEmulator : TokenEndpointEmulator
 {
     private MluviiEmulator(EmulatorOptions options)

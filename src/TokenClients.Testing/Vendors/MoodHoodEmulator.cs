@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 namespace TokenClients.Testing;
 
 /// <summary>
-/// MoodHood's token endpoint (vendors/moodhood.md): JSON bodies; a client token, then a user token only with the client
+/// MoodHood's token endpoint (docs/vendors/moodhood.md): JSON bodies; a client token, then a user token only with the client
 /// token as Bearer; refresh with the same shape; answers without <c>expires_in</c> (expiry only in the JWT).
 /// The API accepts user tokens.
 /// </summary>

@@ -22,7 +22,7 @@ public sealed class OliEmulatorOptions : EmulatorOptions
 }
 
 /// <summary>
-/// OLI Systems' Keycloak (vendors/oli.md): password and refresh_token grants for <c>client_id=apiclient</c>,
+/// OLI Systems' Keycloak (docs/vendors/oli.md): password and refresh_token grants for <c>client_id=apiclient</c>,
 /// <c>token_type: bearer</c> in lower case, <c>refresh_expires_in</c>, Keycloak's error answers, a discovery document.
 /// </summary>
 public sealed class OliEmulator : TokenEndpointEmulator

@@ -10,7 +10,7 @@ public sealed class TelmaiEmulatorOptions : EmulatorOptions
 }
 
 /// <summary>
-/// Telmai's token endpoint (vendors/telmai.md): camelCase parameters in the query string, an empty form-typed body,
+/// Telmai's token endpoint (docs/vendors/telmai.md): camelCase parameters in the query string, an empty form-typed body,
 /// <c>expires</c> instead of <c>expires_in</c>, errors shaped <c>{"description": …}</c>.
 /// </summary>
 public sealed class TelmaiEmulator : TokenEndpointEmulator

@@ -15,7 +15,7 @@ public sealed class AccessToken : IEquatable<AccessToken>
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
         Value = value;
-        // Servers answer "bearer" (Keycloak, see vendors/oli.md) or "Bearer": APIs expect the RFC 6750 spelling.
+        // Servers answer "bearer" (Keycloak, see docs/vendors/oli.md) or "Bearer": APIs expect the RFC 6750 spelling.
         Scheme = string.IsNullOrEmpty(scheme) || string.Equals(scheme, "Bearer", StringComparison.OrdinalIgnoreCase) ? "Bearer" : scheme;
         ExpiresAt = expiresAt;
         HeaderValue = new AuthenticationHeaderValue(Scheme, Value);

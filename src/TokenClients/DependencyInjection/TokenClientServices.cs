@@ -24,7 +24,7 @@ internal static class TokenClientServices
     /// <summary>Creates a custom-endpoint token client over options a kind mapped, sending through the HttpClient of <paramref name="httpClientProviderName"/>.</summary>
     public static CustomTokenClient CreateCustomClient(IServiceProvider services, string name, CustomTokenOptions options, string httpClientProviderName) =>
         new(name, options, () => services.GetRequiredService<IHttpClientFactory>().CreateClient(TokenClientsHttp.ClientName(httpClientProviderName)),
-            services.GetRequiredService<TimeProvider>(), () => options.BearerTokenProvider is { } bearer ? services.GetKeyedService<ITokenProvider>(bearer) : null);
+            services.GetRequiredService<TimeProvider>(), options.BearerTokenProvider is { } bearer ? services.GetKeyedService<ITokenProvider>(bearer) : null);
 
     /// <summary>Registers the keyed <see cref="IAuthorizationCodeFlow"/> over the provider's authorization-code token client.</summary>
     public static void AddAuthorizationCodeFlow(ITokenProviderBuilder builder) =>

@@ -35,7 +35,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Empty(result.Error);
         Assert.Equal("mluvii (Mluvii)", result.Field("provider"));
         Assert.Matches(@"^\S{6}… \(\d+ characters; --show prints it\)$", result.Field("token"));
-        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in (59m \d+s|1h 0m)\)$", result.Field("expires")); // vendors/mluvii.md: "valid for 1 hour"
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in (59m \d+s|1h 0m)\)$", result.Field("expires")); // docs/vendors/mluvii.md: "valid for 1 hour"
         Assert.Equal("api", result.Field("scope"));
         Assert.Single(_mluvii.Journal.Requests);
         AssertNoLiveTokenOrSecretIn(result, _mluvii);

@@ -20,7 +20,7 @@ public sealed class JustLoginTests() : VendorFacts<JustLoginEmulator, JustLoginO
     {
         var started = await Flow().StartAsync("another-user", Deadline);
 
-        // vendors/justlogin.md: /v1/auth/connect/authorize, scope openid; the digest: state always, PKCE S256 by default.
+        // docs/vendors/justlogin.md: /v1/auth/connect/authorize, scope openid; the digest: state always, PKCE S256 by default.
         Assert.Equal(Emulator.AuthorizeEndpoint.AbsolutePath, started.AuthorizeUri.AbsolutePath);
         var query = HttpUtility.ParseQueryString(started.AuthorizeUri.Query);
         Assert.Equal("code", query["response_type"]);
@@ -38,7 +38,7 @@ public sealed class JustLoginTests() : VendorFacts<JustLoginEmulator, JustLoginO
         Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         await AssertApiOkAsync();
 
-        // vendors/justlogin.md: "Send client credentials in body"; refresh is a form with grant_type, refresh_token, client_id, client_secret.
+        // docs/vendors/justlogin.md: "Send client credentials in body"; refresh is a form with grant_type, refresh_token, client_id, client_secret.
         Assert.Collection(Emulator.Journal.TokenRequests,
             exchange =>
             {
@@ -55,7 +55,7 @@ public sealed class JustLoginTests() : VendorFacts<JustLoginEmulator, JustLoginO
                 Assert.Equal("demo-secret", refresh.Form["client_secret"]);
                 Assert.False(string.IsNullOrEmpty(refresh.Form["refresh_token"]));
 
-                // vendors/justlogin.md, "Refresh Tokens": "Authorization: Bearer {{access_token}}" with it.
+                // docs/vendors/justlogin.md, "Refresh Tokens": "Authorization: Bearer {{access_token}}" with it.
                 Assert.StartsWith("Bearer ", refresh.Headers["Authorization"], StringComparison.Ordinal);
                 Assert.True(refresh.Headers["Authorization"].Length > "Bearer ".Length + 20);
             });
@@ -64,7 +64,7 @@ public sealed class JustLoginTests() : VendorFacts<JustLoginEmulator, JustLoginO
     [Fact]
     public async Task Rotated_refresh_tokens_keep_working_across_renewals()
     {
-        // vendors/justlogin.md (digest): the refresh token may rotate: always keep the newest one.
+        // docs/vendors/justlogin.md (digest): the refresh token may rotate: always keep the newest one.
         for (var i = 0; i < 3; i++)
         {
             Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));

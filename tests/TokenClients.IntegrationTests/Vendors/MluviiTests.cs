@@ -14,7 +14,7 @@ public sealed class MluviiTests() : VendorFacts<MluviiEmulator, MluviiOptions>(n
     {
         await AssertApiOkAsync();
 
-        // vendors/mluvii.md: response_type=token&grant_type=client_credentials&client_id=<API username>&client_secret=<API password>
+        // docs/vendors/mluvii.md: response_type=token&grant_type=client_credentials&client_id=<API username>&client_secret=<API password>
         var request = Assert.Single(Emulator.Journal.TokenRequests);
         Assert.Equal("/login/connect/token", request.Path);
         Assert.StartsWith("application/x-www-form-urlencoded", request.ContentType, StringComparison.Ordinal);

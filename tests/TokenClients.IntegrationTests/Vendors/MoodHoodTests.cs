@@ -15,7 +15,7 @@ public sealed class MoodHoodTests() : VendorFacts<MoodHoodEmulator, MoodHoodOpti
         await AssertApiOkAsync();
         var clientToken = await Provider("moodhood.client").GetTokenAsync(cancellationToken: Deadline);
 
-        // vendors/moodhood.md: stage 1 {"client_id","client_secret","grant_type":"client_credentials"};
+        // docs/vendors/moodhood.md: stage 1 {"client_id","client_secret","grant_type":"client_credentials"};
         // stage 2 the same endpoint with Authorization: Bearer <client token> and "grant_type":"password","username","password".
         Assert.Collection(Emulator.Journal.TokenRequests,
             client =>
@@ -39,7 +39,7 @@ public sealed class MoodHoodTests() : VendorFacts<MoodHoodEmulator, MoodHoodOpti
     [Fact]
     public async Task Expiry_comes_from_the_jwt_because_the_answer_has_none()
     {
-        // vendors/moodhood.md: no expires_in; the lifetime is the JWT's exp claim (not the 5-minute default lifetime).
+        // docs/vendors/moodhood.md: no expires_in; the lifetime is the JWT's exp claim (not the 5-minute default lifetime).
         var token = await Provider().GetTokenAsync(cancellationToken: Deadline);
 
         Assert.Equal(Time.GetUtcNow() + TimeSpan.FromHours(1), token.ExpiresAt);

@@ -16,7 +16,7 @@ public sealed class OliTests() : VendorFacts<OliEmulator, OliOptions>(new OliCas
         Time.Advance(TimeSpan.FromSeconds(301));
         await AssertApiOkAsync();
 
-        // vendors/oli.md: username, password, grant_type=password, client_id=apiclient; then refresh_token,
+        // docs/vendors/oli.md: username, password, grant_type=password, client_id=apiclient; then refresh_token,
         // grant_type=refresh_token, client_id=apiclient; form bodies, no secret.
         Assert.Collection(Emulator.Journal.TokenRequests,
             login =>
@@ -41,7 +41,7 @@ public sealed class OliTests() : VendorFacts<OliEmulator, OliOptions>(new OliCas
     [Fact]
     public async Task Lower_case_bearer_token_type_is_attached_as_Bearer()
     {
-        // vendors/oli.md: "token_type": "bearer".
+        // docs/vendors/oli.md: "token_type": "bearer".
         var token = await Provider().GetTokenAsync(cancellationToken: Deadline);
 
         Assert.Equal("Bearer", token.Scheme);
@@ -57,7 +57,7 @@ public sealed class OliTests() : VendorFacts<OliEmulator, OliOptions>(new OliCas
 
         await AssertApiOkAsync();
 
-        // vendors/oli.md (digest): refresh answering invalid_grant means log in again with the password.
+        // docs/vendors/oli.md (digest): refresh answering invalid_grant means log in again with the password.
         Assert.Contains(Emulator.Journal.TokenRequests, r => r.GrantType == "refresh_token" && r.StatusCode == 400);
         Assert.Equal(2, Emulator.Journal.CountGrant("password"));
         Assert.Equal(0, Emulator.ApiUnauthorizedCount);
@@ -68,7 +68,7 @@ public sealed class OliTests() : VendorFacts<OliEmulator, OliOptions>(new OliCas
     {
         await AssertApiOkAsync();
 
-        // vendors/oli.md: refresh_expires_in 1800; past it the refresh token is not even tried.
+        // docs/vendors/oli.md: refresh_expires_in 1800; past it the refresh token is not even tried.
         Time.Advance(TimeSpan.FromSeconds(1801));
         await AssertApiOkAsync();
 

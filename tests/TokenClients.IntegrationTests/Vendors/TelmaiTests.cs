@@ -14,7 +14,7 @@ public sealed class TelmaiTests() : VendorFacts<TelmaiEmulator, TelmaiOptions>(n
     {
         await AssertApiOkAsync();
 
-        // vendors/telmai.md: POST {auth_endpoint}/auth/token?clientId=..&grantType=password&username=..&password=.. with -d ''.
+        // docs/vendors/telmai.md: POST {auth_endpoint}/auth/token?clientId=..&grantType=password&username=..&password=.. with -d ''.
         var request = Assert.Single(Emulator.Journal.TokenRequests);
         Assert.Equal("/auth/token", request.Path);
         Assert.Equal(string.Empty, request.Body);
@@ -49,7 +49,7 @@ public sealed class TelmaiTests() : VendorFacts<TelmaiEmulator, TelmaiOptions>(n
     [Fact]
     public async Task Expiry_is_read_from_expires()
     {
-        // vendors/telmai.md: the answer carries "expires": 3600, not "expires_in".
+        // docs/vendors/telmai.md: the answer carries "expires": 3600, not "expires_in".
         var token = await Provider().GetTokenAsync(cancellationToken: Deadline);
 
         Assert.Equal(Time.GetUtcNow() + TimeSpan.FromHours(1), token.ExpiresAt);
@@ -62,7 +62,7 @@ public sealed class TelmaiTests() : VendorFacts<TelmaiEmulator, TelmaiOptions>(n
 
         var exception = await Assert.ThrowsAsync<TokenRequestException>(() => CallApiAsync(services));
 
-        // vendors/telmai.md: errors are {"description": "..."} with 401/403/404.
+        // docs/vendors/telmai.md: errors are {"description": "..."} with 401/403/404.
         Assert.Equal(HttpStatusCode.Forbidden, exception.StatusCode);
         Assert.Null(exception.Error);
         Assert.Equal("Forbidden", exception.ErrorDescription);

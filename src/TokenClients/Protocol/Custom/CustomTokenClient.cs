@@ -11,8 +11,8 @@ namespace TokenClients.Custom;
 /// <param name="options">The endpoint's description.</param>
 /// <param name="httpClient">Creates the token endpoint's HttpClient.</param>
 /// <param name="timeProvider">The clock that stamps expiries.</param>
-/// <param name="bearerProvider">Resolves the provider of the Bearer token, when <see cref="CustomTokenOptions.BearerTokenProvider"/> is set.</param>
-internal sealed class CustomTokenClient(string providerName, CustomTokenOptions options, Func<HttpClient> httpClient, TimeProvider timeProvider, Func<ITokenProvider?> bearerProvider) : ITokenClient, Caching.IConfigurationFingerprint
+/// <param name="bearerProvider">The provider of the Bearer token, resolved when the client is built, when <see cref="CustomTokenOptions.BearerTokenProvider"/> is set.</param>
+internal sealed class CustomTokenClient(string providerName, CustomTokenOptions options, Func<HttpClient> httpClient, TimeProvider timeProvider, ITokenProvider? bearerProvider) : ITokenClient, Caching.IConfigurationFingerprint
 {
     public bool CanRefresh => !string.IsNullOrEmpty(options.RefreshGrantType);
 
@@ -67,7 +67,7 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
 
     private async Task<TokenSet> SendAsync(List<KeyValuePair<string, string>> grant, TokenContext context, bool refresh, CancellationToken cancellationToken)
     {
-        var provider = options.BearerTokenProvider is null ? null : bearerProvider()
+        var provider = options.BearerTokenProvider is null ? null : bearerProvider
             ?? throw new InvalidOperationException($"Token provider '{providerName}': the bearer token provider '{options.BearerTokenProvider}' is not registered.");
         var bearer = provider is null ? null : await provider.GetTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try

@@ -1,6 +1,6 @@
 namespace TokenClients.Vendors.JustLogin;
 
-/// <summary>JustLogin's identity server (vendors/justlogin.md).</summary>
+/// <summary>JustLogin's identity server (docs/vendors/justlogin.md).</summary>
 public static class JustLoginDefaults
 {
     /// <summary>JustLogin's API host.</summary>

@@ -5,7 +5,7 @@ using TokenClients.OAuth2;
 namespace TokenClients.Vendors.JustLogin;
 
 /// <summary>
-/// JustLogin is a standard OpenID Connect server (vendors/justlogin.md): authorization code with <c>state</c> and PKCE,
+/// JustLogin is a standard OpenID Connect server (docs/vendors/justlogin.md): authorization code with <c>state</c> and PKCE,
 /// "client credentials in body" for the code exchange and the refresh_token grant. Token sets belong to users and
 /// live in the <see cref="ITokenStore"/>.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace TokenClients.Vendors.Mluvii;
 
-/// <summary>Mluvii's addresses (vendors/mluvii.md).</summary>
+/// <summary>Mluvii's addresses (docs/vendors/mluvii.md).</summary>
 public static class MluviiDefaults
 {
     /// <summary>The cloud address; on-premise installations use their own domain.</summary>

@@ -1,7 +1,7 @@
 namespace TokenClients.Vendors.Mluvii;
 
 /// <summary>
-/// Mluvii's <c>client_credentials</c> grant (vendors/mluvii.md, "API username and password") as a preset of the custom
+/// Mluvii's <c>client_credentials</c> grant (docs/vendors/mluvii.md, "API username and password") as a preset of the custom
 /// token client: a form body led by the page's non-standard <c>response_type=token</c>. The token lives one hour
 /// and "has to be issued again": there is no refresh token.
 /// </summary>

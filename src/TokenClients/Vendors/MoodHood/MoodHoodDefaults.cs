@@ -1,6 +1,6 @@
 namespace TokenClients.Vendors.MoodHood;
 
-/// <summary>MoodHood's API (vendors/moodhood.md).</summary>
+/// <summary>MoodHood's API (docs/vendors/moodhood.md).</summary>
 public static class MoodHoodDefaults
 {
     /// <summary>MoodHood's address.</summary>

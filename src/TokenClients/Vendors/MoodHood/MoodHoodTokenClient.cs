@@ -1,7 +1,7 @@
 namespace TokenClients.Vendors.MoodHood;
 
 /// <summary>
-/// MoodHood's two-stage token endpoint (vendors/moodhood.md) as presets of the custom token client: JSON bodies; a
+/// MoodHood's two-stage token endpoint (docs/vendors/moodhood.md) as presets of the custom token client: JSON bodies; a
 /// client token (<c>client_credentials</c>) from its own provider, <c>{name}.client</c>, cached and refreshed on its
 /// own; then the user token (<c>password</c>) requested with the client token as Bearer. Responses carry no
 /// <c>expires_in</c>: expiry comes from the JWT <c>exp</c>.

@@ -1,6 +1,6 @@
 namespace TokenClients.Vendors.Oli;
 
-/// <summary>OLI Systems' Keycloak (vendors/oli.md).</summary>
+/// <summary>OLI Systems' Keycloak (docs/vendors/oli.md).</summary>
 public static class OliDefaults
 {
     /// <summary>OLI's Keycloak server.</summary>

@@ -4,7 +4,7 @@ using TokenClients.OAuth2;
 namespace TokenClients.Vendors.Oli;
 
 /// <summary>
-/// OLI Systems is one Keycloak realm (vendors/oli.md): the standard password grant with <c>client_id=apiclient</c> in
+/// OLI Systems is one Keycloak realm (docs/vendors/oli.md): the standard password grant with <c>client_id=apiclient</c> in
 /// the form body and no secret, refreshed with the refresh_token grant. The provider logs in again with the password
 /// when the refresh token expired (<c>refresh_expires_in</c>) or is refused (<c>invalid_grant</c>).
 /// </summary>

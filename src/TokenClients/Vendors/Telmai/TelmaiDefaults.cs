@@ -1,6 +1,6 @@
 namespace TokenClients.Vendors.Telmai;
 
-/// <summary>Telmai's token endpoint details (vendors/telmai.md).</summary>
+/// <summary>Telmai's token endpoint details (docs/vendors/telmai.md).</summary>
 public static class TelmaiDefaults
 {
     /// <summary>The token endpoint's path below the auth endpoint.</summary>

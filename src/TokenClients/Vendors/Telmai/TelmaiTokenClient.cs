@@ -1,7 +1,7 @@
 namespace TokenClients.Vendors.Telmai;
 
 /// <summary>
-/// Telmai's token endpoint (vendors/telmai.md) as a preset of the custom token client: camelCase parameters in the
+/// Telmai's token endpoint (docs/vendors/telmai.md) as a preset of the custom token client: camelCase parameters in the
 /// query string, an empty form-typed body, <c>expires</c> instead of <c>expires_in</c>, and errors shaped
 /// <c>{"description": …}</c>. The password rides in that URL: the token HttpClient logs nothing, and no message carries it.
 /// </summary>

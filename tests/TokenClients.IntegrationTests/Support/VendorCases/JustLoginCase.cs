@@ -18,7 +18,7 @@ public sealed class JustLoginCase : VendorCase<JustLoginEmulator, JustLoginOptio
 
     public override string Name => "justlogin";
 
-    // vendors/justlogin.md: authorization code first (front channel), then refresh_token.
+    // docs/vendors/justlogin.md: authorization code first (front channel), then refresh_token.
     public override string AcquireGrant => "authorization_code";
 
     public override string RenewalGrant => "refresh_token";

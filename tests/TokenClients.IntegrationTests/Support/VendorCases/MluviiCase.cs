@@ -5,14 +5,14 @@ using TokenClients.Vendors.Mluvii;
 
 namespace TokenClients.IntegrationTests.Support.VendorCases;
 
-/// <summary>Mluvii: client credentials; the token is issued again at expiry (vendors/mluvii.md: no refresh token).</summary>
+/// <summary>Mluvii: client credentials; the token is issued again at expiry (docs/vendors/mluvii.md: no refresh token).</summary>
 public sealed class MluviiCase : VendorCase<MluviiEmulator, MluviiOptions>
 {
     public override string Name => "mluvii";
 
     public override string AcquireGrant => "client_credentials";
 
-    // vendors/mluvii.md: the token is valid 1 hour, "after which it has to be updated (issued again)": no refresh token.
+    // docs/vendors/mluvii.md: the token is valid 1 hour, "after which it has to be updated (issued again)": no refresh token.
     public override string RenewalGrant => "client_credentials";
 
     public override VendorRefusal WrongClientRefusal { get; } = new(HttpStatusCode.BadRequest, "invalid_client");

@@ -18,7 +18,7 @@ public sealed class MoodHoodCase : VendorCase<MoodHoodEmulator, MoodHoodOptions>
     // vendors/README.md (MoodHood): refresh with the same JSON shape and grant_type=refresh_token.
     public override string RenewalGrant => "refresh_token";
 
-    // vendors/moodhood.md: a client token first, then the user token requested with it.
+    // docs/vendors/moodhood.md: a client token first, then the user token requested with it.
     public override int TokenRequestsPerAcquisition => 2;
 
     public override VendorRefusal WrongClientRefusal { get; } = new(HttpStatusCode.Unauthorized, "invalid_client");

@@ -12,7 +12,7 @@ public sealed class OliCase : VendorCase<OliEmulator, OliOptions>
 
     public override string AcquireGrant => "password";
 
-    // vendors/oli.md: "Refreshing": grant_type=refresh_token.
+    // docs/vendors/oli.md: "Refreshing": grant_type=refresh_token.
     public override string RenewalGrant => "refresh_token";
 
     public override VendorRefusal WrongClientRefusal { get; } = new(HttpStatusCode.Unauthorized, "invalid_client");

@@ -14,13 +14,13 @@ public sealed class TelmaiCase : VendorCase<TelmaiEmulator, TelmaiOptions>
 
     public override string AcquireGrant => "password";
 
-    // vendors/telmai.md: grantType password | refresh_token, with refreshToken.
+    // docs/vendors/telmai.md: grantType password | refresh_token, with refreshToken.
     public override string RenewalGrant => "refresh_token";
 
     // telmai.md: {"description": ...}, no OAuth error code.
     public override VendorRefusal WrongClientRefusal { get; } = new(HttpStatusCode.Unauthorized, null);
 
-    // vendors/telmai.md: 401 {"description": "Unauthorized"}.
+    // docs/vendors/telmai.md: 401 {"description": "Unauthorized"}.
     public override VendorRefusal? WrongPasswordRefusal { get; } = new(HttpStatusCode.Unauthorized, null, "Unauthorized");
 
     public override async Task<TokenEndpointEmulator> StartEmulatorAsync(TimeProvider time, TimeSpan? lifetime = null, Action<EmulatorOptions>? adjust = null)
