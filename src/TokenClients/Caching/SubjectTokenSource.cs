@@ -83,9 +83,10 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
                 refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(name, "refresh_token", provider.Time,
                     () => provider.RefreshAsync(current, refreshToken, entry.Context, CancellationToken.None)).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not TokenRequestException { StatusCode: { } status } || (int)status >= 500)
+            catch (Exception exception) when (exception is not TokenRequestException { StatusCode: not null })
             {
-                // No answer, or a 5xx: the server may have used the refresh token. It is not presented again at once.
+                // No answer (a timeout, a dropped connection): the server may still be using the refresh token, or have
+                // rotated it. It is not presented again at once. An answer, even a 5xx, says the request is over.
                 _inDoubt[refreshToken] = provider.Time.GetTimestamp();
                 throw;
             }
