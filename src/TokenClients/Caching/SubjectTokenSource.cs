@@ -83,7 +83,8 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
                 refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(name, "refresh_token", provider.Time,
                     () => provider.RefreshAsync(current, refreshToken, entry.Context, CancellationToken.None)).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not TokenRequestException { StatusCode: not null })
+            catch (Exception exception) when (exception is not TokenRequestException { StatusCode: not null }
+                && exception.InnerException is not CredentialNotResentException { Answered: true })
             {
                 // No answer (a timeout, a dropped connection): the server may still be using the refresh token, or have
                 // rotated it. It is not presented again at once. An answer, even a 5xx, says the request is over.

@@ -25,7 +25,7 @@ internal sealed class OneTimeCredentialHandler(Func<bool> reusableRefreshTokens,
 
         if (credential.DeliveredBecause is { } because)
         {
-            throw new CredentialNotResentException(credential.Name, because);
+            throw new CredentialNotResentException(credential.Name, because) { Answered = credential.Answered };
         }
 
         HttpResponseMessage response;
@@ -49,7 +49,7 @@ internal sealed class OneTimeCredentialHandler(Func<bool> reusableRefreshTokens,
             throw;
         }
 
-        credential.MayHaveBeenDelivered(string.Create(CultureInfo.InvariantCulture, $"the token endpoint answered HTTP {(int)response.StatusCode}"));
+        credential.MayHaveBeenDelivered(string.Create(CultureInfo.InvariantCulture, $"the token endpoint answered HTTP {(int)response.StatusCode}"), answered: true);
         return response;
     }
 
@@ -69,6 +69,9 @@ internal sealed class CredentialNotResentException : Exception
     public CredentialNotResentException()
     {
     }
+
+    /// <summary>Gets a value indicating whether the attempt that may have delivered the credential was answered: the request is over.</summary>
+    public bool Answered { get; init; }
 
     public CredentialNotResentException(string message)
         : base(message)

@@ -36,5 +36,14 @@ internal sealed class OneTimeCredential
     public static void Mark(HttpRequestMessage request, OneTimeCredentialKind kind) => request.Options.Set(Key, new OneTimeCredential(kind));
 
     /// <summary>Records that an attempt may have delivered the credential; the first reason is kept.</summary>
-    public void MayHaveBeenDelivered(string because) => Interlocked.CompareExchange(ref _deliveredBecause, because, null);
+    public void MayHaveBeenDelivered(string because, bool answered = false)
+    {
+        if (Interlocked.CompareExchange(ref _deliveredBecause, because, null) is null && answered)
+        {
+            Answered = true;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the attempt that may have delivered the credential got an answer (even a 5xx).</summary>
+    public bool Answered { get; private set; }
 }
