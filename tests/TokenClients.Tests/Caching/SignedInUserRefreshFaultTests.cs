@@ -83,18 +83,20 @@ public sealed class SignedInUserRefreshFaultTests : IAsyncDisposable
     [Fact]
     public async Task Refresh_token_left_unanswered_is_not_presented_again_by_the_next_fetch()
     {
-        var presented = 0;
-        _harness.Mock.When(HttpMethod.Post, TokenUrl).Respond(req =>
+        var dropping = new DroppingHandler();
+        _harness.Services.AddTokenProvider("code", p =>
         {
-            if (req.Content!.ReadAsStringAsync().GetAwaiter().GetResult().Contains("refresh_token=rt-1", StringComparison.Ordinal))
+            p.UseAuthorizationCode(o =>
             {
-                Interlocked.Increment(ref presented);
-            }
-
-            // The connection dies before an answer: the server may have used the refresh token.
-            return Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely."));
+                o.TokenEndpoint = new Uri(TokenUrl);
+                o.AuthorizeEndpoint = new Uri("https://idp.example/authorize");
+                o.RedirectUri = new Uri("https://app.example/cb");
+                o.ClientId = "c";
+                o.ClientSecret = "s";
+            });
+            p.ConfigureTokenHttpClient(http => http.ConfigurePrimaryHttpMessageHandler(() => dropping));
+            p.ConfigureResilience(r => r.Retry.MaxRetryAttempts = 1);
         });
-        AddCode();
         var store = _harness.Provider.GetRequiredService<ITokenStore>();
         await store.SetAsync("code", "alice", new TokenSet { AccessToken = "at-1", ExpiresAt = _harness.Time.GetUtcNow().AddMinutes(-1), RefreshToken = "rt-1" });
 
@@ -110,7 +112,7 @@ public sealed class SignedInUserRefreshFaultTests : IAsyncDisposable
             await Assert.ThrowsAnyAsync<Exception>(() => call);
         }
 
-        Assert.Equal(1, presented);
+        Assert.Equal(1, dropping.Presented);
     }
 
     [Fact]
@@ -124,6 +126,24 @@ public sealed class SignedInUserRefreshFaultTests : IAsyncDisposable
         await Assert.ThrowsAnyAsync<Exception>(() => _harness.Get("code").GetTokenAsync(TokenContext.ForSubject("alice")).AsTask());
 
         Assert.NotNull(await store.GetAsync("code", "alice"));
+    }
+
+    /// <summary>A connection that dies before the answer, counting the refresh tokens presented to it.</summary>
+    private sealed class DroppingHandler : HttpMessageHandler
+    {
+        private int _presented;
+
+        public int Presented => Volatile.Read(ref _presented);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if ((await request.Content!.ReadAsStringAsync(cancellationToken)).Contains("refresh_token=rt-1", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _presented);
+            }
+
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+        }
     }
 
     private sealed class FlakyHeldLock : ITokenLock
