@@ -80,7 +80,7 @@ public sealed class SoakTests
 
         // Every failure a caller saw was typed, and none asked a person to sign in again: no rotated refresh token was lost.
         Assert.All(failures, failure => Assert.IsType<TokenRequestException>(failure));
-        Assert.True(succeeded > rounds * CallersPerVendor * rigs.Count * 0.99, $"{succeeded} calls succeeded in {rounds} rounds; {failures.Count} failed.");
+        Assert.True(succeeded > rounds * CallersPerVendor * rigs.Count * 0.99, $"{succeeded} calls succeeded in {rounds} rounds; {failures.Count} failed: {Summary(failures)}");
         Assert.True(emulators.Sum(e => e.Journal.TokenRequests.Count) > 30, "The faults must have been met by many token requests.");
         Assert.True(emulators.Sum(e => e.Journal.TokenRequests.Count(r => r.StatusCode == 503)) > 0, "Random faults must have been injected.");
 
