@@ -64,6 +64,12 @@ internal sealed class TokenFetcher(TokenProvider provider, ITokenSource source, 
         try
         {
             tokens = await source.FetchAsync(entry, shutdown).ConfigureAwait(false);
+            if (provider.IsRejected(tokens.AccessToken))
+            {
+                // Read from the store or the shared cache just before an API rejected it: fetch past it, once.
+                tokens = await source.FetchAsync(entry, shutdown).ConfigureAwait(false);
+            }
+
             clock.Reanchor();
             cached = Admit(tokens);
         }

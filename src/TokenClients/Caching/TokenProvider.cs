@@ -151,6 +151,9 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
             && now.UtcTicks < CachedToken.Instants(tokens, now, Options).RefreshAtTicks;
     }
 
+    /// <summary>Whether an API rejected this access token lately.</summary>
+    internal bool IsRejected(string accessToken) => _rejected.Contains(accessToken);
+
     /// <summary>Whether a stored token set may still be served: not the token an API rejected, and not expired.</summary>
     internal bool IsUsable(TokenSet tokens)
     {
