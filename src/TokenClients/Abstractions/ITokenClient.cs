@@ -12,7 +12,7 @@ namespace TokenClients;
 public interface ITokenClient
 {
     /// <summary>
-    /// Gets a value indicating whether <see cref="RefreshTokenAsync"/> is supported.
+    /// Gets a value indicating whether <see cref="RefreshTokenAsync(TokenSet, TokenContext, CancellationToken)"/> is supported.
     /// A client that returns <see langword="false"/> is asked for a new token set instead.
     /// </summary>
     bool CanRefresh { get; }
@@ -40,4 +40,20 @@ public interface ITokenClient
     /// <exception cref="TokenRequestException">The endpoint refused the refresh token or could not be reached.</exception>
     /// <exception cref="NotSupportedException"><see cref="CanRefresh"/> is <see langword="false"/>.</exception>
     Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Refreshes <paramref name="current"/>, the token set the provider holds. The default sends its refresh token through
+    /// <see cref="RefreshTokenAsync(string, TokenContext, CancellationToken)"/>; a client whose endpoint wants more of the
+    /// set on a refresh (JustLogin also sends the access token) overrides it. The provider always calls this one.
+    /// </summary>
+    /// <param name="current">The token set to refresh; it carries a refresh token.</param>
+    /// <param name="context">Per-call inputs.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The new token set.</returns>
+    /// <exception cref="TokenRequestException">The endpoint refused the refresh token or could not be reached.</exception>
+    Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return RefreshTokenAsync(current.RefreshToken ?? throw new ArgumentException("The token set carries no refresh token.", nameof(current)), context, cancellationToken);
+    }
 }

@@ -30,12 +30,12 @@ internal sealed class ClientTokenSource(TokenProvider provider) : ITokenSource
     private async Task<TokenSet> RequestAsync(TokenEntry entry, CancellationToken cancellationToken)
     {
         var previous = Volatile.Read(ref entry.Last);
-        if (previous?.RefreshToken is { } refreshToken && provider.Client.CanRefresh && !(previous.RefreshTokenExpiresAt <= provider.Time.GetUtcNow()))
+        if (previous?.RefreshToken is not null && provider.Client.CanRefresh && !(previous.RefreshTokenExpiresAt <= provider.Time.GetUtcNow()))
         {
             try
             {
                 var refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(provider.Name, "refresh_token", provider.Time,
-                    () => provider.RefreshAsync(previous, refreshToken, entry.Context, cancellationToken)).ConfigureAwait(false);
+                    () => provider.RefreshAsync(previous, entry.Context, cancellationToken)).ConfigureAwait(false);
                 return refreshed.WithRefreshTokenFrom(previous);
             }
             catch (TokenRequestException exception) when (exception.IsGrantRejected)

@@ -81,7 +81,7 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
                 // rotated one must reach the store. The token endpoint's total timeout bounds it.
                 var current = stored;
                 refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(name, "refresh_token", provider.Time,
-                    () => provider.RefreshAsync(current, refreshToken, entry.Context, CancellationToken.None)).ConfigureAwait(false);
+                    () => provider.RefreshAsync(current, entry.Context, CancellationToken.None)).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not TokenRequestException { StatusCode: not null }
                 && exception.InnerException is not CredentialNotResentException { Answered: true })

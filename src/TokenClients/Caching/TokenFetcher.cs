@@ -58,59 +58,77 @@ internal sealed class TokenFetcher(TokenProvider provider, ITokenSource source, 
 
     private async Task RunFetchAsync(TokenEntry entry, CachedToken? previous, TaskCompletionSource<CachedToken> completion)
     {
-        TokenSet? tokens = null;
-        CachedToken? cached = null;
-        Exception? failure = null;
-        try
-        {
-            tokens = await source.FetchAsync(entry, shutdown).ConfigureAwait(false);
-            if (provider.IsRejected(tokens.AccessToken))
-            {
-                // Read from the store or the shared cache just before an API rejected it: fetch past it, once.
-                tokens = await source.FetchAsync(entry, shutdown).ConfigureAwait(false);
-            }
-
-            clock.Reanchor();
-            cached = Admit(tokens);
-        }
-#pragma warning disable CA1031 // Every failure goes to the callers, below.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            failure = exception;
-        }
-
-        // State first, callers next, logs last: nothing after the fetch can leave the callers waiting.
-        var now = provider.Time.GetUtcNow();
+        TokenSet? tokens;
+        CachedToken? cached;
+        Exception? failure;
         var notFresher = false;
         var stillServing = false;
-        lock (entry)
+        for (var round = 0; ; round++)
         {
-            if (tokens is not null)
+            (tokens, cached, failure) = (null, null, null);
+            var fetchStarted = provider.Time.GetUtcNow();
+            try
             {
-                // Kept even when the set was refused (already expired, unusable): its refresh token may be the only live one.
-                entry.Last = tokens;
+                tokens = await source.FetchAsync(entry, shutdown).ConfigureAwait(false);
+                clock.Reanchor();
+                cached = Admit(tokens);
+            }
+#pragma warning disable CA1031 // Every failure goes to the callers, below.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                failure = exception;
             }
 
-            if (cached is not null)
+            // State first, callers next, logs last: nothing after the fetch can leave the callers waiting.
+            var now = provider.Time.GetUtcNow();
+            var again = false;
+            lock (entry)
             {
-                // A server that keeps re-issuing the same token near expiry must not be asked again at once.
-                notFresher = previous is not null && cached.Token.ExpiresAt <= previous.Token.ExpiresAt;
-                entry.RetryNotBeforeTicks = notFresher ? (now + provider.Options.RefreshRetryInterval).UtcTicks : 0;
-                entry.Current = cached;
-                entry.CurrentReplacesRejected = entry.NextReplacesRejected;
-                entry.NextReplacesRejected = false;
-            }
-            else
-            {
-                stillServing = previous is not null && now.UtcTicks < previous.UsableUntilTicks;
-                if (stillServing)
+                if (tokens is not null)
                 {
-                    entry.RetryNotBeforeTicks = (now + provider.Options.RefreshRetryInterval).UtcTicks;
+                    // Kept even when the set was refused (already expired, unusable): its refresh token may be the only live one.
+                    entry.Last = tokens;
+                }
+
+                if (cached is not null && round < 2 && provider.IsRejected(cached.Token.Value))
+                {
+                    // An API rejected this token while it was being read from the store or the shared cache: callers that
+                    // joined after the rejection must not get it. Fetch past it (the sources skip rejected tokens).
+                    again = true;
+                }
+                else if (cached is null && round == 0 && tokens is not null && tokens.ExpiresAt <= now && tokens.ExpiresAt > fetchStarted)
+                {
+                    // Valid when it was read (a stored or shared set), expired by the time it arrived here: one more fetch
+                    // refreshes it. A server whose tokens arrive expired is refused below.
+                    again = true;
+                }
+                else if (cached is not null)
+                {
+                    // A server that keeps re-issuing the same token near expiry must not be asked again at once.
+                    notFresher = previous is not null && cached.Token.ExpiresAt <= previous.Token.ExpiresAt;
+                    entry.RetryNotBeforeTicks = notFresher ? (now + provider.Options.RefreshRetryInterval).UtcTicks : 0;
+                    entry.Current = cached;
+                    entry.CurrentReplacesRejected = entry.NextReplacesRejected;
+                    entry.NextReplacesRejected = false;
+                    entry.InFlight = null;
+                }
+                else
+                {
+                    stillServing = previous is not null && now.UtcTicks < previous.UsableUntilTicks;
+                    if (stillServing)
+                    {
+                        entry.RetryNotBeforeTicks = (now + provider.Options.RefreshRetryInterval).UtcTicks;
+                    }
+
+                    entry.InFlight = null;
                 }
             }
 
-            entry.InFlight = null;
+            if (!again)
+            {
+                break;
+            }
         }
 
         if (cached is not null)

@@ -98,6 +98,8 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
                         return ValueTask.CompletedTask;
                     }
 
+                    // Recorded under the entry's lock: a fetch admitting a token checks the record under the same lock.
+                    _rejected.Add(token.Value);
                     entry.Current = null;
                     entry.InvalidatedAtTicks = now;
                     entry.NextReplacesRejected = true;
@@ -108,6 +110,19 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
 
         // Whether or not this entry still held it, a copy in the store or the shared cache is never served again.
         _rejected.Add(token.Value);
+
+        // An entry that replaced an evicted one may have admitted the token just before the record: drop it there too.
+        if (_entries.Find(context ?? TokenContext.Default) is { } successor && !ReferenceEquals(successor, entry))
+        {
+            lock (successor)
+            {
+                if (successor.Current is { } current && current.Token.Equals(token))
+                {
+                    successor.Current = null;
+                }
+            }
+        }
+
         if (dropped)
         {
             Safe.Log(Logger, static (logger, name) => Log.TokenInvalidated(logger, name), Name);
@@ -162,11 +177,9 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
             && now.UtcTicks < CachedToken.Instants(tokens, now, Options).UsableUntilTicks;
     }
 
-    /// <summary>Uses the refresh token; a client that needs more of the current set (JustLogin's Bearer) gets all of it.</summary>
-    internal Task<TokenSet> RefreshAsync(TokenSet current, string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
-        Client is ITokenSetRefresher refresher
-            ? refresher.RefreshTokenAsync(current, context, cancellationToken)
-            : Client.RefreshTokenAsync(refreshToken, context, cancellationToken);
+    /// <summary>Refreshes the current set: the client sees all of it (JustLogin also sends its access token).</summary>
+    internal Task<TokenSet> RefreshAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken) =>
+        Client.RefreshTokenAsync(current, context, cancellationToken);
 
     private async Task<AccessToken> AcquireAsync(TokenContext context, CancellationToken cancellationToken)
     {

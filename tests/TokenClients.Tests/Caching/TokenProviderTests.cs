@@ -60,7 +60,8 @@ public sealed class TokenProviderTests : IDisposable
         var gate = new TaskCompletionSource();
         _client.Gate = gate.Task;
 
-        var callers = Enumerable.Range(0, 1000).Select(_ => Task.Run(() => Provider.GetTokenAsync().AsTask())).ToArray();
+        var provider = Provider; // created once, before the callers race
+        var callers = Enumerable.Range(0, 1000).Select(_ => Task.Run(() => provider.GetTokenAsync().AsTask())).ToArray();
         while (_client.Requests == 0)
         {
             await Task.Yield();

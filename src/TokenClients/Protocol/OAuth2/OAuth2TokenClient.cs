@@ -12,7 +12,7 @@ namespace TokenClients.OAuth2;
 /// scope, resource and extra parameters, endpoint discovery, and the mapping of responses and errors.
 /// </summary>
 /// <typeparam name="TOptions">The grant's options.</typeparam>
-internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, ITokenSetRefresher, Caching.IConfigurationFingerprint
+internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.IConfigurationFingerprint
     where TOptions : OAuth2ClientOptions
 {
     private readonly IHttpClientFactory _httpClientFactory;
