@@ -62,8 +62,15 @@ internal static class TokenClientsDiagnostics
     {
         try
         {
-            Complete(activity, provider, grant, outcome, duration, exception);
-            activity?.Dispose();
+            try
+            {
+                Complete(activity, provider, grant, outcome, duration, exception);
+            }
+            finally
+            {
+                // The span ends even when a metric listener threw: Activity.Current must not stay on it.
+                activity?.Dispose();
+            }
         }
 #pragma warning disable CA1031 // A telemetry listener's failure is not the caller's.
         catch (Exception)
