@@ -17,6 +17,35 @@ internal sealed class OkHandler : HttpMessageHandler
         Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
 }
 
+/// <summary>The end of a pipeline whose send completes later, as a real network send does.</summary>
+internal sealed class AsyncOkHandler : HttpMessageHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
+    }
+}
+
+/// <summary>
+/// The floor of a per-user handler: the user's id in the request's options, a pre-built header per user in a
+/// dictionary, no expiry, no refresh.
+/// </summary>
+internal sealed class IdealPerUserHandler(System.Collections.Concurrent.ConcurrentDictionary<string, AuthenticationHeaderValue> headers) : DelegatingHandler
+{
+    public static readonly HttpRequestOptionsKey<string> UserKey = new("user");
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Options.TryGetValue(UserKey, out var user) && headers.TryGetValue(user, out var header))
+        {
+            request.Headers.Authorization = header;
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
 /// <summary>The floor: sets one pre-built header and forwards.</summary>
 internal sealed class LimitHandler(AuthenticationHeaderValue header) : DelegatingHandler
 {
@@ -50,7 +79,7 @@ internal sealed class BenchTokenClient(int tokenLength, TimeSpan lifetime, TimeS
         return new TokenSet { AccessToken = value, ExpiresAt = time.GetUtcNow() + lifetime };
     }
 
-    public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
+    public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 }
 
@@ -90,7 +119,13 @@ internal static class Pipelines
 {
     public static readonly Uri ApiUri = new("https://api.example/items");
 
-    /// <summary>Builds the services: clients "baseline", "limit" and "token", all ending in <see cref="OkHandler"/>.</summary>
+    /// <summary>The users of the per-user rows.</summary>
+    public static readonly string[] Users = [.. Enumerable.Range(0, 1000).Select(i => $"user-{i}")];
+
+    /// <summary>
+    /// Builds the services: clients "baseline", "limit", "token" and "ideal-per-user" ending in <see cref="OkHandler"/>,
+    /// and "baseline-async", "limit-async", "token-async" ending in <see cref="AsyncOkHandler"/>.
+    /// </summary>
     public static (ServiceProvider Services, BenchTokenClient Client) Build(int tokenLength, TimeSpan lifetime, TimeSpan latency, CountingDistributedCache? sharedCache = null, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
@@ -110,6 +145,12 @@ internal static class Pipelines
         var header = new AuthenticationHeaderValue("Bearer", new string('x', tokenLength));
         services.AddHttpClient("limit").AddHttpMessageHandler(() => new LimitHandler(header)).ConfigurePrimaryHttpMessageHandler(() => new OkHandler());
         services.AddHttpClient("token", c => c.BaseAddress = new Uri("https://api.example/")).AddTokenHandler("bench").ConfigurePrimaryHttpMessageHandler(() => new OkHandler());
+        services.AddHttpClient("baseline-async").ConfigurePrimaryHttpMessageHandler(() => new AsyncOkHandler());
+        services.AddHttpClient("limit-async").AddHttpMessageHandler(() => new LimitHandler(header)).ConfigurePrimaryHttpMessageHandler(() => new AsyncOkHandler());
+        services.AddHttpClient("token-async", c => c.BaseAddress = new Uri("https://api.example/")).AddTokenHandler("bench").ConfigurePrimaryHttpMessageHandler(() => new AsyncOkHandler());
+        var perUser = new System.Collections.Concurrent.ConcurrentDictionary<string, AuthenticationHeaderValue>(
+            Users.Select(u => KeyValuePair.Create(u, new AuthenticationHeaderValue("Bearer", new string('x', tokenLength)))));
+        services.AddHttpClient("ideal-per-user").AddHttpMessageHandler(() => new IdealPerUserHandler(perUser)).ConfigurePrimaryHttpMessageHandler(() => new OkHandler());
         return (services.BuildServiceProvider(), client);
     }
 

@@ -508,7 +508,7 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
 
         public Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) => Task.FromResult(issue());
 
-        public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
+        public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 

@@ -62,8 +62,9 @@ public sealed class StoredUserRefreshTests
         public Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
             throw new InteractionRequiredException("users", context.Subject, "Sign in first.");
 
-        public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
+        public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
         {
+            var refreshToken = current.RefreshToken!;
             Interlocked.Increment(ref _refreshes);
             return Task.FromResult(Issue());
         }

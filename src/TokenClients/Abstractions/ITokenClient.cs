@@ -12,7 +12,7 @@ namespace TokenClients;
 public interface ITokenClient
 {
     /// <summary>
-    /// Gets a value indicating whether <see cref="RefreshTokenAsync(TokenSet, TokenContext, CancellationToken)"/> is supported.
+    /// Gets a value indicating whether <see cref="RefreshTokenAsync"/> is supported.
     /// A client that returns <see langword="false"/> is asked for a new token set instead.
     /// </summary>
     bool CanRefresh { get; }
@@ -32,28 +32,15 @@ public interface ITokenClient
     /// <exception cref="InteractionRequiredException">Only a person can obtain a token set for this client.</exception>
     Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken);
 
-    /// <summary>Uses a refresh token to obtain a new token set.</summary>
-    /// <param name="refreshToken">The refresh token from the previous token set.</param>
+    /// <summary>
+    /// Refreshes <paramref name="current"/>, the token set the provider holds, with its refresh token. A client whose
+    /// endpoint wants more of the set on a refresh reads it from there (JustLogin also sends the access token).
+    /// </summary>
+    /// <param name="current">The token set to refresh; it carries a refresh token.</param>
     /// <param name="context">Per-call inputs.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The new token set. When the endpoint does not return a refresh token, the provider keeps the old one.</returns>
     /// <exception cref="TokenRequestException">The endpoint refused the refresh token or could not be reached.</exception>
     /// <exception cref="NotSupportedException"><see cref="CanRefresh"/> is <see langword="false"/>.</exception>
-    Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Refreshes <paramref name="current"/>, the token set the provider holds. The default sends its refresh token through
-    /// <see cref="RefreshTokenAsync(string, TokenContext, CancellationToken)"/>; a client whose endpoint wants more of the
-    /// set on a refresh (JustLogin also sends the access token) overrides it. The provider always calls this one.
-    /// </summary>
-    /// <param name="current">The token set to refresh; it carries a refresh token.</param>
-    /// <param name="context">Per-call inputs.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The new token set.</returns>
-    /// <exception cref="TokenRequestException">The endpoint refused the refresh token or could not be reached.</exception>
-    Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        return RefreshTokenAsync(current.RefreshToken ?? throw new ArgumentException("The token set carries no refresh token.", nameof(current)), context, cancellationToken);
-    }
+    Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken);
 }

@@ -13,27 +13,20 @@ public sealed class TokenContext : IEquatable<TokenContext>
     private static readonly KeyValuePair<string, string>[] NoParameters = [];
     private readonly KeyValuePair<string, string>[] _parameters;
     private readonly int _hashCode;
-
-    /// <summary>
-    /// The cache entry this instance last led a token provider to (set by the provider, read only by it): a context
-    /// kept and reused, one per user, finds its token without a dictionary lookup.
-    /// </summary>
-    internal object? ProviderEntry;
+    private IReadOnlyDictionary<string, string>? _parameterView;
 
     /// <summary>Initializes a new instance of the <see cref="TokenContext"/> class.</summary>
     /// <param name="subject">Whose token: the connected account for authorization-code flows.</param>
     /// <param name="scope">A scope that replaces the provider's configured scope.</param>
     /// <param name="resource">A resource indicator that replaces the provider's configured resource.</param>
-    /// <param name="parameters">Extra parameters for the token request.</param>
+    /// <param name="parameters">Extra parameters for the token request; names are compared ordinally and must be unique.</param>
+    /// <exception cref="ArgumentException">A parameter name appears twice, or a name or value is <see langword="null"/>.</exception>
     public TokenContext(string? subject = null, string? scope = null, string? resource = null, IEnumerable<KeyValuePair<string, string>>? parameters = null)
     {
         Subject = subject;
         Scope = scope;
         Resource = resource;
-        _parameters = parameters is null ? NoParameters : [.. parameters.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)];
-        Parameters = _parameters.Length == 0
-            ? ReadOnlyDictionary<string, string>.Empty
-            : new ReadOnlyDictionary<string, string>(_parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        _parameters = SortedParameters(parameters);
 
         var hash = new HashCode();
         hash.Add(subject, StringComparer.Ordinal);
@@ -61,7 +54,12 @@ public sealed class TokenContext : IEquatable<TokenContext>
     public string? Resource { get; }
 
     /// <summary>Gets extra parameters to send with the token request.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; }
+    public IReadOnlyDictionary<string, string> Parameters => _parameterView ??= _parameters.Length == 0
+        ? ReadOnlyDictionary<string, string>.Empty
+        : new ReadOnlyDictionary<string, string>(_parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+
+    /// <summary>Gets the extra parameters sorted by name, without building a dictionary.</summary>
+    internal ReadOnlySpan<KeyValuePair<string, string>> SortedParameterSpan => _parameters;
 
     /// <summary>Creates a context for a subject (a connected user account).</summary>
     /// <param name="subject">The subject.</param>
@@ -85,7 +83,7 @@ public sealed class TokenContext : IEquatable<TokenContext>
             && string.Equals(Subject, other.Subject, StringComparison.Ordinal)
             && string.Equals(Scope, other.Scope, StringComparison.Ordinal)
             && string.Equals(Resource, other.Resource, StringComparison.Ordinal)
-            && _parameters.AsSpan().SequenceEqual(other._parameters);
+            && ParametersEqual(_parameters, other._parameters);
     }
 
     /// <inheritdoc/>
@@ -93,6 +91,54 @@ public sealed class TokenContext : IEquatable<TokenContext>
 
     /// <inheritdoc/>
     public override int GetHashCode() => _hashCode;
+
+    private static KeyValuePair<string, string>[] SortedParameters(IEnumerable<KeyValuePair<string, string>>? parameters)
+    {
+        if (parameters is null)
+        {
+            return NoParameters;
+        }
+
+        KeyValuePair<string, string>[] sorted = [.. parameters];
+        if (sorted.Length == 0)
+        {
+            return NoParameters;
+        }
+
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (sorted[i].Key is null || sorted[i].Value is null)
+            {
+                throw new ArgumentException("A token context parameter has no name or no value.", nameof(parameters));
+            }
+
+            if (i > 0 && string.Equals(sorted[i - 1].Key, sorted[i].Key, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The token context parameter '{sorted[i].Key}' appears more than once.", nameof(parameters));
+            }
+        }
+
+        return sorted;
+    }
+
+    private static bool ParametersEqual(KeyValuePair<string, string>[] a, KeyValuePair<string, string>[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!string.Equals(a[i].Key, b[i].Key, StringComparison.Ordinal) || !string.Equals(a[i].Value, b[i].Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Describes the context. Parameter values are left out: they may be secret.</summary>
     /// <returns>A description without secrets.</returns>

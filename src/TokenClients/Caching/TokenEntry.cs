@@ -5,11 +5,8 @@ namespace TokenClients.Caching;
 /// what refresh and invalidation need to remember. Fields other than <see cref="Current"/> change only under
 /// <c>lock (entry)</c>; <see cref="Current"/> is read without a lock on the hot path.
 /// </summary>
-internal sealed class TokenEntry(TokenProvider owner, TokenContext context)
+internal sealed class TokenEntry(TokenContext context)
 {
-    /// <summary>The provider this entry belongs to (a remembered entry of another provider is not used).</summary>
-    public readonly TokenProvider Owner = owner;
-
     /// <summary>The context this entry caches a token for.</summary>
     public readonly TokenContext Context = context;
 
@@ -45,7 +42,7 @@ internal sealed class TokenEntry(TokenProvider owner, TokenContext context)
     /// token is the one stored for the user. Any other context of the user gets a token of its own.
     /// </summary>
     public bool IsSubjectDefault =>
-        Context.Subject is not null && Context.Scope is null && Context.Resource is null && Context.Parameters.Count == 0;
+        Context.Subject is not null && Context.Scope is null && Context.Resource is null && Context.SortedParameterSpan.IsEmpty;
 }
 
 /// <summary>An immutable cache snapshot: the ready token and the instants that govern it.</summary>

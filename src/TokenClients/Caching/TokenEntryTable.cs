@@ -25,8 +25,8 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
     public int Count => _entries.Count;
 
     /// <summary>
-    /// The entry of a context: the default's field, the one the context instance last led to when that is still this
-    /// provider's, else a dictionary lookup. An application that keeps a context per user skips the lookup on every hit.
+    /// The entry of a context: the default's field, else a lock-free dictionary lookup (the context's hash is computed
+    /// once, when it is built, and equality compares its strings).
     /// </summary>
     public TokenEntry? Find(TokenContext context)
     {
@@ -35,18 +35,7 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
             return _default is { Evicted: false } found ? found : _entries.GetValueOrDefault(context);
         }
 
-        if (context.ProviderEntry is TokenEntry remembered && ReferenceEquals(remembered.Owner, owner) && !remembered.Evicted)
-        {
-            return remembered;
-        }
-
-        var entry = _entries.GetValueOrDefault(context);
-        if (entry is not null)
-        {
-            context.ProviderEntry = entry;
-        }
-
-        return entry;
+        return _entries.GetValueOrDefault(context);
     }
 
     public TokenEntry GetOrAdd(TokenContext context)
@@ -62,7 +51,7 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
                         EvictLocked();
                     }
 
-                    entry = new TokenEntry(owner, context);
+                    entry = new TokenEntry(context);
                     _entries[context] = entry;
                 }
             }
@@ -71,10 +60,6 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
         if (ReferenceEquals(context, TokenContext.Default))
         {
             _default = entry;
-        }
-        else
-        {
-            context.ProviderEntry = entry;
         }
 
         return entry;

@@ -35,9 +35,11 @@ internal static class TokenClientServices
                 ?? throw new InvalidOperationException($"Token provider '{name}' does not use an authorization-code flow.");
             var time = services.GetRequiredService<TimeProvider>();
 
-            // With a shared cache and a lock (AddTokenClientsRedis), the callback may reach any instance; without a lock
-            // the shared cache has no atomic take, and pending sign-ins stay in this process.
-            var shared = services.GetService<ITokenCache>() is null ? null : services.GetService<IDistributedCache>();
+            // Shared only when the application opted in (AddTokenClientsDistributedCache / AddTokenClientsRedis registers the
+            // shared payload), never because some ITokenCache or IDistributedCache happens to be registered. With a lock
+            // the callback may reach any instance; without one the shared cache has no atomic take, and pending sign-ins
+            // stay in this process.
+            var shared = services.GetService<Caching.SharedPayload>() is null ? null : services.GetService<IDistributedCache>();
             var pending = new PendingSignIns(name, time, Logger(services), client.MaxPendingSignIns, shared, services.GetService<IDataProtectionProvider>(),
                 services.GetService<ITokenLock>(), services.GetService<IOptions<DistributedTokenCacheOptions>>()?.Value.KeyPrefix ?? string.Empty);
             return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), time, pending, Logger(services));

@@ -11,8 +11,7 @@ public static class HttpRequestMessageExtensions
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        TokenHandler.ContextsInUse();
-        request.Options.Set(TokenHandler.ContextKey, context);
+        TokenContextOption.Write(request, context);
         return request;
     }
 }

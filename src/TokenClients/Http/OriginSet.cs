@@ -13,6 +13,9 @@ internal sealed class OriginSet
         _prefixes = _origins?.Select(o => o.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) + "/").ToArray();
     }
 
+    /// <summary>Gets a value indicating whether no origin at all is allowed.</summary>
+    public bool IsEmpty => _origins is { Length: 0 };
+
     public bool Allows(Uri? uri)
     {
         if (_origins is null)

@@ -28,12 +28,6 @@ namespace TokenClients;
 /// </remarks>
 public sealed class TokenHandler : DelegatingHandler
 {
-    /// <summary>The request option that carries a per-request <see cref="TokenContext"/>; set it with <c>WithTokenContext</c>.</summary>
-    internal static readonly HttpRequestOptionsKey<TokenContext> ContextKey = new("TokenClients.TokenContext");
-
-    // HttpRequestMessage.Options allocates on first read: read it only once some request has carried a context.
-    private static volatile bool s_contextsInUse;
-
     private readonly ITokenProvider _provider;
     private readonly OriginSet _allowedOrigins;
     private readonly ILogger _logger;
@@ -42,7 +36,8 @@ public sealed class TokenHandler : DelegatingHandler
     /// <param name="provider">Where tokens come from.</param>
     /// <param name="allowedOrigins">
     /// The origins (scheme, host, port) that may receive the token; <see langword="null"/> sends it to every origin,
-    /// which suits only a client that talks to a single API.
+    /// which suits only a client that talks to a single API. An empty list is a configuration error that every request
+    /// reports with an <see cref="InvalidOperationException"/>: such a handler could never attach its token.
     /// </param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
     public TokenHandler(ITokenProvider provider, IEnumerable<Uri>? allowedOrigins = null, ILogger<TokenHandler>? logger = null)
@@ -55,6 +50,7 @@ public sealed class TokenHandler : DelegatingHandler
 
     /// <inheritdoc/>
     /// <exception cref="TokenRequestException">No token could be obtained; the request was not sent.</exception>
+    /// <exception cref="InvalidOperationException">No origin may receive the token (see <see cref="TokenHandlerOptions"/>); the request was not sent.</exception>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -64,12 +60,7 @@ public sealed class TokenHandler : DelegatingHandler
             return SendWithoutToken(request, cancellationToken);
         }
 
-        TokenContext? context = null;
-        if (s_contextsInUse)
-        {
-            request.Options.TryGetValue(ContextKey, out context);
-        }
-
+        var context = TokenContextOption.Read(request);
         var pendingToken = _provider.GetTokenAsync(context, cancellationToken);
         if (!pendingToken.IsCompletedSuccessfully)
         {
@@ -78,25 +69,33 @@ public sealed class TokenHandler : DelegatingHandler
 
         var token = pendingToken.Result;
         var pendingResponse = SendWithToken(request, token, cancellationToken);
-        if (pendingResponse.IsCompletedSuccessfully && pendingResponse.Result.StatusCode != HttpStatusCode.Unauthorized)
+        if (!pendingResponse.IsCompleted)
         {
-            request.Headers.Authorization = null;
-            return pendingResponse;
+            return CompleteAsync(request, target, context, token, pendingResponse, cancellationToken);
         }
 
-        return HandleResponseAsync(request, target, context, token, pendingResponse, cancellationToken);
+        request.Headers.Authorization = null;
+        return pendingResponse.IsCompletedSuccessfully && pendingResponse.Result.StatusCode == HttpStatusCode.Unauthorized
+            ? AfterUnauthorizedAsync(request, target, context, token, pendingResponse.Result, cancellationToken)
+            : pendingResponse;
     }
-
-    /// <summary>Notes that requests carry contexts from now on.</summary>
-    internal static void ContextsInUse() => s_contextsInUse = true;
 
     private static bool CanResend(HttpContent? content) =>
         content is null or ByteArrayContent or ReadOnlyMemoryContent or JsonContent;
 
     private Task<HttpResponseMessage> SendWithoutToken(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Log.OriginNotAllowed(_logger, _provider.Name, OriginSet.Describe(request.RequestUri));
         request.Headers.Authorization = null;
+        if (_allowedOrigins.IsEmpty)
+        {
+            return Task.FromException<HttpResponseMessage>(new InvalidOperationException(
+                $"The token of provider '{_provider.Name}' may go to no origin, so the request to {OriginSet.Describe(request.RequestUri)} was not sent. "
+                + "Set the client's BaseAddress where the client is registered (AddHttpClient(name, c => c.BaseAddress = ...)); a BaseAddress set later, "
+                + "for example in a typed client's constructor, is not visible to the token handler. Or list the API's origin in "
+                + "TokenHandlerOptions.AllowedOrigins (AddTokenHandler(provider, o => o.AllowedOrigins.Add(...)))."));
+        }
+
+        Log.OriginNotAllowed(_logger, _provider.Name, OriginSet.Describe(request.RequestUri));
         return base.SendAsync(request, cancellationToken);
     }
 
@@ -126,59 +125,74 @@ public sealed class TokenHandler : DelegatingHandler
             return await SendWithoutToken(request, cancellationToken).ConfigureAwait(false);
         }
 
-        return await HandleResponseAsync(request, target, context, token, SendWithToken(request, token, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(request, target, context, token, SendWithToken(request, token, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> HandleResponseAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
+    /// <summary>Awaits the response of a send that carried the token; only a 401 goes on to the slower path.</summary>
+    private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
     {
+        HttpResponseMessage response;
         try
         {
-            var response = await pendingResponse.ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.Unauthorized)
-            {
-                return response;
-            }
-
-            // A redirect rewrites RequestUri and drops the header: a 401 from another origin never saw the token, says
-            // nothing about it, and must not draw the token there on a resend.
-            var answeredBy = request.RequestUri;
-            if (!OriginSet.SameOrigin(target, answeredBy) || !_allowedOrigins.Allows(answeredBy))
-            {
-                Log.UnauthorizedFromAnotherOrigin(_logger, _provider.Name, OriginSet.Describe(answeredBy));
-                return response;
-            }
-
-            // Drop exactly the token this request carried: a newer one another caller fetched stays. A request whose
-            // content cannot be sent twice goes back to the caller with its 401; the next request gets a new token.
-            await _provider.InvalidateAsync(sent, context, cancellationToken).ConfigureAwait(false);
-            if (!CanResend(request.Content))
-            {
-                return response;
-            }
-
-            var fresh = await _provider.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
-            if (fresh.Equals(sent) || !_allowedOrigins.Allows(request.RequestUri))
-            {
-                return response;
-            }
-
-            Log.RetryingAfterUnauthorized(_logger, _provider.Name);
-            TokenClientsDiagnostics.RecordUnauthorizedRetry(_provider.Name);
-            response.Dispose();
-
-            // Resent once; a second 401 goes back to the caller.
-            var retried = await SendWithToken(request, fresh, cancellationToken).ConfigureAwait(false);
-            if (retried.StatusCode != HttpStatusCode.Unauthorized && _provider is Caching.IRejectionFeedback feedback)
-            {
-                // The replacement works: a later rejection of it is news, not an API that refuses every token.
-                feedback.Accepted(fresh, context);
-            }
-
-            return retried;
+            response = await pendingResponse.ConfigureAwait(false);
         }
         finally
         {
             request.Headers.Authorization = null;
         }
+
+        return response.StatusCode == HttpStatusCode.Unauthorized
+            ? await AfterUnauthorizedAsync(request, target, context, sent, response, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    /// <summary>A 401 came back for a request that carried <paramref name="sent"/>: drop that token and resend once.</summary>
+    private async Task<HttpResponseMessage> AfterUnauthorizedAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // A redirect rewrites RequestUri and drops the header: a 401 from another origin never saw the token, says
+        // nothing about it, and must not draw the token there on a resend.
+        var answeredBy = request.RequestUri;
+        if (!OriginSet.SameOrigin(target, answeredBy) || !_allowedOrigins.Allows(answeredBy))
+        {
+            Log.UnauthorizedFromAnotherOrigin(_logger, _provider.Name, OriginSet.Describe(answeredBy));
+            return response;
+        }
+
+        // Drop exactly the token this request carried: a newer one another caller fetched stays. A request whose
+        // content cannot be sent twice goes back to the caller with its 401; the next request gets a new token.
+        await _provider.InvalidateAsync(sent, context, cancellationToken).ConfigureAwait(false);
+        if (!CanResend(request.Content))
+        {
+            return response;
+        }
+
+        var fresh = await _provider.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
+        if (fresh.Equals(sent) || !_allowedOrigins.Allows(request.RequestUri))
+        {
+            return response;
+        }
+
+        Log.RetryingAfterUnauthorized(_logger, _provider.Name);
+        TokenClientsDiagnostics.RecordUnauthorizedRetry(_provider.Name);
+        response.Dispose();
+
+        // Resent once; a second 401 goes back to the caller.
+        HttpResponseMessage retried;
+        try
+        {
+            retried = await SendWithToken(request, fresh, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.Headers.Authorization = null;
+        }
+
+        if (retried.StatusCode != HttpStatusCode.Unauthorized && _provider is Caching.IRejectionFeedback feedback)
+        {
+            // The replacement works: a later rejection of it is news, not an API that refuses every token.
+            feedback.Accepted(fresh, context);
+        }
+
+        return retried;
     }
 }

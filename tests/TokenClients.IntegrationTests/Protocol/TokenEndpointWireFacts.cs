@@ -20,7 +20,7 @@ public abstract class TokenEndpointWireFacts
         services.GetRequiredKeyedService<ITokenClient>(Provider).RequestTokenAsync(TokenContext.Default, CancellationToken.None);
 
     protected static Task<TokenSet> Refresh(ServiceProvider services) =>
-        services.GetRequiredKeyedService<ITokenClient>(Provider).RefreshTokenAsync("rt-1", TokenContext.Default, CancellationToken.None);
+        services.GetRequiredKeyedService<ITokenClient>(Provider).RefreshTokenAsync(new TokenSet { AccessToken = "at-0", ExpiresAt = DateTimeOffset.MinValue, RefreshToken = "rt-1" }, TokenContext.Default, CancellationToken.None);
 
     private protected static ServiceProvider Build(RawHttpServer server, string path, Action<HttpStandardResilienceOptions>? resilience = null, Action<ITokenProviderBuilder>? configure = null)
     {

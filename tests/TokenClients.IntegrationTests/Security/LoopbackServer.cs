@@ -40,6 +40,6 @@ internal sealed class CountingTokenClient : ITokenClient
     public Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
         Task.FromResult(new TokenSet { AccessToken = $"token-{Interlocked.Increment(ref _requests)}", ExpiresAt = TimeProvider.System.GetUtcNow().AddHours(1) });
 
-    public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
+    public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 }

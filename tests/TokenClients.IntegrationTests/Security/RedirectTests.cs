@@ -61,7 +61,7 @@ public sealed class RedirectTests
         public Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
             Task.FromResult(new TokenSet { AccessToken = "static-token", ExpiresAt = TimeProvider.System.GetUtcNow().AddHours(1) });
 
-        public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken) =>
+        public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 }

@@ -41,9 +41,12 @@ public sealed partial class LayeringTests
         foreach (var (path, text) in files)
         {
             var (layer, kind) = Place(path);
+
+            // A partial type (one public extension class whose parts live in the folders of their kinds) is each part's own.
+            var declaredHere = TopLevelType().Matches(Code(text)).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
             foreach (var name in Identifier().Matches(Code(text)).Select(m => m.Value).Distinct(StringComparer.Ordinal))
             {
-                if (!declaredIn.TryGetValue(name, out var target) || target == path)
+                if (!declaredIn.TryGetValue(name, out var target) || target == path || declaredHere.Contains(name))
                 {
                     continue;
                 }

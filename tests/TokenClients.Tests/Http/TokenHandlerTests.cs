@@ -115,18 +115,33 @@ public sealed class TokenHandlerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Client_without_base_address_or_allowed_origins_sends_no_token_unless_any_origin_is_allowed()
+    public async Task Client_without_base_address_or_allowed_origins_fails_the_request_unless_any_origin_is_allowed()
     {
         _harness.Services.AddHttpClient("bare").AddTokenHandler("idp").ConfigurePrimaryHttpMessageHandler(() => _api);
         _harness.Services.AddHttpClient("open").AddTokenHandler("idp", o => o.AllowAnyOrigin = true).ConfigurePrimaryHttpMessageHandler(() => _api);
-        _api.Expect("https://api.example/x").With(r => r.Headers.Authorization is null).Respond(HttpStatusCode.OK);
         _api.Expect("https://api.example/x").WithHeaders("Authorization", "Bearer token-1").Respond(HttpStatusCode.OK);
         var factory = _harness.Provider.GetRequiredService<IHttpClientFactory>();
 
-        await factory.CreateClient("bare").GetAsync(new Uri("https://api.example/x"));
+        // Never sent unauthenticated: a handler whose token may go nowhere is a configuration error, and says what to set.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => factory.CreateClient("bare").GetAsync(new Uri("https://api.example/x")));
+        Assert.Contains("BaseAddress", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowedOrigins", error.Message, StringComparison.Ordinal);
         await factory.CreateClient("open").GetAsync(new Uri("https://api.example/x"));
 
         _api.VerifyNoOutstandingExpectation();
+    }
+
+    [Fact]
+    public async Task Typed_client_that_sets_its_base_address_in_its_constructor_gets_an_error_that_says_what_to_configure_not_a_401()
+    {
+        _harness.Services.AddHttpClient<ConstructorBaseAddressClient>().AddTokenHandler("idp").ConfigurePrimaryHttpMessageHandler(() => _api);
+        _api.Fallback.Respond(HttpStatusCode.Unauthorized);
+
+        var client = _harness.Provider.GetRequiredService<ConstructorBaseAddressClient>();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.Http.GetAsync(new Uri("orders", UriKind.Relative)));
+
+        Assert.Contains("typed client's constructor", error.Message, StringComparison.Ordinal);
+        Assert.Contains("https://api.example", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

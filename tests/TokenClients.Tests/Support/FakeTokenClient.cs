@@ -37,8 +37,9 @@ internal sealed class FakeTokenClient(TimeProvider time) : ITokenClient
         return OnRequest?.Invoke(context) ?? Issue();
     }
 
-    public async Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
+    public async Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
     {
+        var refreshToken = current.RefreshToken!;
         Interlocked.Increment(ref _refreshes);
         lock (RefreshTokensSeen)
         {

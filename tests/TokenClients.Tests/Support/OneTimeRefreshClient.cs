@@ -53,8 +53,9 @@ internal sealed class OneTimeRefreshClient(TimeProvider time) : ITokenClient
         }
     }
 
-    public async Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
+    public async Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
     {
+        var refreshToken = current.RefreshToken!;
         Interlocked.Increment(ref _refreshes);
         using (Enter(context))
         {

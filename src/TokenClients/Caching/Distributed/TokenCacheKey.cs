@@ -17,7 +17,7 @@ internal static class TokenCacheKey
     internal static string ForContext(string providerName, TokenContext context, string? configuration)
     {
         // Without a configuration, the parts (and so the key) are those of earlier versions.
-        var parts = new List<string?>(6 + (context.Parameters.Count * 2))
+        var parts = new List<string?>(6 + (context.SortedParameterSpan.Length * 2))
         {
             configuration is null ? "token" : "token.v2", providerName, context.Subject, context.Scope, context.Resource,
         };
@@ -26,7 +26,7 @@ internal static class TokenCacheKey
             parts.Add(configuration);
         }
 
-        foreach (var (key, value) in context.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in context.SortedParameterSpan)
         {
             parts.Add(key);
             parts.Add(value);

@@ -27,15 +27,17 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
         return SendAsync(parameters, context, refresh: false, cancellationToken);
     }
 
-    public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
+    public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentException.ThrowIfNullOrEmpty(current.RefreshToken);
         if (!CanRefresh)
         {
             throw new NotSupportedException($"Token provider '{providerName}' has no refresh grant.");
         }
 
         var parameters = Start(options.RefreshGrantType!);
-        Add(parameters, "refresh_token", refreshToken);
+        Add(parameters, "refresh_token", current.RefreshToken);
         return SendAsync(parameters, context, refresh: true, cancellationToken);
     }
 

@@ -53,12 +53,6 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
 
     public abstract Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken);
 
-    public Task<TokenSet> RefreshTokenAsync(string refreshToken, TokenContext context, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(refreshToken);
-        return SendAsync(GrantTypes.RefreshToken, new RefreshTokenRequest { RefreshToken = refreshToken }, context, cancellationToken);
-    }
-
     public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(current);

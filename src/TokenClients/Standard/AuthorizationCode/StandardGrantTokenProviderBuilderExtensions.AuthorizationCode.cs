@@ -4,8 +4,7 @@ using TokenClients.OAuth2;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers a provider that uses the standard <c>authorization_code</c> grant for connected user accounts.</summary>
-public static class AuthorizationCodeTokenProviderBuilderExtensions
+public static partial class StandardGrantTokenProviderBuilderExtensions
 {
     /// <summary>
     /// Uses the <c>authorization_code</c> grant with <c>state</c> and PKCE for connected user accounts: sign users in

@@ -4,8 +4,7 @@ using TokenClients.OAuth2;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers a provider that uses the standard resource-owner <c>password</c> grant.</summary>
-public static class PasswordTokenProviderBuilderExtensions
+public static partial class StandardGrantTokenProviderBuilderExtensions
 {
     /// <summary>Uses the resource-owner <c>password</c> grant, refreshing with the refresh token when one is issued.</summary>
     /// <param name="builder">The provider builder.</param>

@@ -4,8 +4,11 @@ using TokenClients.OAuth2;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers a provider that uses the standard <c>client_credentials</c> grant.</summary>
-public static class ClientCredentialsTokenProviderBuilderExtensions
+/// <summary>
+/// Registers providers of the standard OAuth 2.0 grants. Each grant's method lives in the folder of its kind:
+/// <c>client_credentials</c>, <c>password</c> and <c>authorization_code</c>.
+/// </summary>
+public static partial class StandardGrantTokenProviderBuilderExtensions
 {
     /// <summary>Uses the <c>client_credentials</c> grant.</summary>
     /// <param name="builder">The provider builder.</param>
