@@ -23,9 +23,9 @@ internal static class Commands
         }
     }
 
-    public static async Task<int> TokenAsync(TextWriter output, string name, string configPath, bool show, string? scope, CancellationToken cancellationToken)
+    public static async Task<int> TokenAsync(TextWriter output, ConfigurationSources sources, string name, bool show, string? scope, CancellationToken cancellationToken)
     {
-        var providers = ConfiguredProviders.Load(configPath, name);
+        var providers = ConfiguredProviders.Load(sources, name);
         await using var disposeProviders = providers.ConfigureAwait(false);
         var client = providers.Services.GetRequiredKeyedService<ITokenClient>(name);
         if (client.RequiresInteraction)
@@ -38,7 +38,8 @@ internal static class Commands
         var kind = providers.KindOf(name);
         await output.WriteLineAsync($"provider  {name}{(kind is null ? string.Empty : $" ({kind})")}").ConfigureAwait(false);
         await output.WriteLineAsync($"token     {(show ? tokens.AccessToken : Mask(tokens.AccessToken))}").ConfigureAwait(false);
-        await output.WriteLineAsync($"type      {tokens.TokenType}").ConfigureAwait(false);
+        // The scheme the handler sends: "bearer" from a server is sent, and printed, as "Bearer".
+        await output.WriteLineAsync($"scheme    {new AccessToken(tokens.AccessToken, tokens.TokenType, tokens.ExpiresAt).Scheme}").ConfigureAwait(false);
         await output.WriteLineAsync($"expires   {Describe(tokens.ExpiresAt, now)}").ConfigureAwait(false);
         await output.WriteLineAsync($"scope     {tokens.Scope ?? ScopeClaim(tokens.AccessToken) ?? "(not stated)"}").ConfigureAwait(false);
         await output.WriteLineAsync($"refresh   {(tokens.RefreshToken is null ? "none" : "issued (never printed)")}").ConfigureAwait(false);
@@ -65,7 +66,7 @@ internal static class Commands
             {
                 if (Jwt.TryReadTime(claims, claim, out var time))
                 {
-                    await output.WriteLineAsync($"{claim,-4} {Describe(time, now)}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"{claim,-4} {Describe(time, now, pastVerb: claim == "exp" ? "expired" : null)}").ConfigureAwait(false);
                 }
             }
 
@@ -75,7 +76,7 @@ internal static class Commands
         return 0;
     }
 
-    public static async Task<int> CallAsync(TextWriter output, string name, string address, string configPath, CancellationToken cancellationToken)
+    public static async Task<int> CallAsync(TextWriter output, ConfigurationSources sources, string name, string address, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
@@ -87,7 +88,7 @@ internal static class Commands
             throw new CliException("a token travels only over https (plain http is allowed for loopback addresses)");
         }
 
-        var providers = ConfiguredProviders.Load(configPath, name, services =>
+        var providers = ConfiguredProviders.Load(sources, name, services =>
             services.AddHttpClient(HttpClientName).AddTokenHandler(name, handler => handler.AllowedOrigins.Add(url)));
         await using var disposeProviders = providers.ConfigureAwait(false);
         var http = providers.Services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
@@ -104,11 +105,14 @@ internal static class Commands
             ? $"{token[..6]}… ({token.Length} characters; --show prints it)"
             : $"… ({token.Length} characters; --show prints it)";
 
-    internal static string Describe(DateTimeOffset time, DateTimeOffset now)
+    /// <summary>A time and how far it is from now: "(in 5m 0s)", "(3m 2s ago)", or with a verb "(expired 3m 2s ago)".</summary>
+    internal static string Describe(DateTimeOffset time, DateTimeOffset now, string? pastVerb = "expired")
     {
         var delta = time - now;
         var text = time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        return delta >= TimeSpan.Zero ? $"{text} (in {Span(delta)})" : $"{text} (expired {Span(-delta)} ago)";
+        return delta >= TimeSpan.Zero
+            ? $"{text} (in {Span(delta)})"
+            : $"{text} ({(pastVerb is null ? string.Empty : pastVerb + " ")}{Span(-delta)} ago)";
     }
 
     internal static string OneLine(Exception exception)

@@ -20,28 +20,40 @@ internal sealed class ConfiguredProviders : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    /// <summary>Reads <paramref name="configPath"/> and the environment, registers every provider and checks <paramref name="name"/> exists.</summary>
+    /// <summary>Reads the configuration file, the user secrets and the environment, registers every provider and checks <paramref name="name"/> exists.</summary>
     /// <exception cref="CliException">The file is missing or unreadable, or the provider is not configured.</exception>
     /// <exception cref="OptionsValidationException">The configuration fails validation.</exception>
-    public static ConfiguredProviders Load(string configPath, string name, Action<IServiceCollection>? configure = null)
+    public static ConfiguredProviders Load(ConfigurationSources sources, string name, Action<IServiceCollection>? configure = null)
     {
+        var configPath = sources.ConfigPath;
         var path = Path.GetFullPath(configPath);
         if (!File.Exists(path))
         {
             throw new CliException($"the configuration file '{configPath}' does not exist");
         }
 
+        var userSecretsId = sources.ResolveUserSecretsId();
         IConfiguration configuration;
         try
         {
-            configuration = new ConfigurationBuilder()
-                .AddJsonFile(path, optional: false, reloadOnChange: false)
-                .AddEnvironmentVariables()
-                .Build();
+            var builder = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false);
+            if (userSecretsId is not null)
+            {
+                // Where `dotnet user-secrets set` writes for this id; an id without secrets adds nothing.
+                builder.AddUserSecrets(userSecretsId, reloadOnChange: false);
+            }
+
+            configuration = builder.AddEnvironmentVariables().Build();
         }
         catch (InvalidDataException exception)
         {
-            throw new CliException($"'{configPath}' is not valid JSON: {exception.InnerException?.Message ?? exception.Message}", exception);
+            var files = userSecretsId is null ? $"'{configPath}'" : $"'{configPath}' or the user secrets '{userSecretsId}'";
+            throw new CliException($"{files} is not valid JSON: {exception.InnerException?.Message ?? exception.Message}", exception);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // An id with characters no secrets folder can have.
+            throw new CliException($"the user secrets id '{userSecretsId}' is not valid: {exception.Message}", exception);
         }
 
         var section = configuration.GetSection(SectionName);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using TokenClients.Cli;
 
 var nameArgument = new Argument<string>("name") { Description = "The provider's name: its key under TokenProviders." };
@@ -8,14 +9,19 @@ var configOption = new Option<string>("--config", "-c")
     DefaultValueFactory = _ => "appsettings.json",
 };
 
+var userSecretsOption = new Option<string?>("--user-secrets-id")
+{
+    Description = "Read these user secrets (dotnet user-secrets) over the file; by default those of the project file beside it, if it has a UserSecretsId.",
+};
+
 var showOption = new Option<bool>("--show") { Description = "Print the whole token instead of its first characters." };
 var scopeOption = new Option<string?>("--scope") { Description = "Ask for this scope instead of the configured one." };
 var token = new Command("token", "Get a token from a configured provider and print it (masked unless --show), its expiry and scope.")
 {
-    nameArgument, configOption, showOption, scopeOption,
+    nameArgument, configOption, userSecretsOption, showOption, scopeOption,
 };
 token.SetAction((parsed, cancellationToken) => Commands.RunAsync(output => Commands.TokenAsync(
-    output, parsed.GetValue(nameArgument)!, parsed.GetValue(configOption)!, parsed.GetValue(showOption), parsed.GetValue(scopeOption), cancellationToken)));
+    output, Sources(parsed), parsed.GetValue(nameArgument)!, parsed.GetValue(showOption), parsed.GetValue(scopeOption), cancellationToken)));
 
 var jwtArgument = new Argument<string>("jwt") { Description = "The JWT, or - to read it from standard input." };
 var decode = new Command("decode", "Print a JWT's header and claims (the signature is not checked).") { jwtArgument };
@@ -24,14 +30,15 @@ decode.SetAction((parsed, cancellationToken) => Commands.RunAsync(output => Comm
 var urlArgument = new Argument<string>("url") { Description = "The absolute URL to GET." };
 var call = new Command("call", "Send one GET with the provider's token and print the status and the body; exits 1 unless the status is 2xx.")
 {
-    nameArgument, urlArgument, configOption,
+    nameArgument, urlArgument, configOption, userSecretsOption,
 };
 call.SetAction((parsed, cancellationToken) => Commands.RunAsync(output => Commands.CallAsync(
-    output, parsed.GetValue(nameArgument)!, parsed.GetValue(urlArgument)!, parsed.GetValue(configOption)!, cancellationToken)));
+    output, Sources(parsed), parsed.GetValue(nameArgument)!, parsed.GetValue(urlArgument)!, cancellationToken)));
 
-var root = new RootCommand("tokenclients: tokens from the providers in appsettings.json, JWT decoding, and API calls with a token.")
+// Named for the command users type, not for the file that runs (a RootCommand takes the name of its executable).
+var root = new Command("tokenclients", "Tokens from the providers in appsettings.json, JWT decoding, and API calls with a token.")
 {
-    token, decode, call,
+    token, decode, call, new HelpOption(), new VersionOption(),
 };
 
 var parsed = root.Parse(args);
@@ -43,3 +50,5 @@ if (parsed.Errors.Count > 0)
 }
 
 return await parsed.InvokeAsync().ConfigureAwait(false);
+
+ConfigurationSources Sources(ParseResult parsed) => new(parsed.GetValue(configOption)!, parsed.GetValue(userSecretsOption));

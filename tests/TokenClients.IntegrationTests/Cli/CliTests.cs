@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using TokenClients.Testing;
 
@@ -76,6 +78,89 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("\"exp\":", text, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^exp  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in ", text);
         Assert.EndsWith("The signature was not checked.", text.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_prints_the_scheme_the_handler_sends_whatever_case_the_server_used()
+    {
+        await using var oli = await OliEmulator.StartAsync(); // answers token_type "bearer", as docs/vendors/oli.md shows
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(ConfigPath))!;
+        json["TokenProviders"]!["oli"] = JsonNode.Parse($$"""{ "Kind": "Oli", "ServerAddress": "{{oli.BaseAddress}}", "Username": "alice", "Password": "alice-password" }""");
+        await File.WriteAllTextAsync(ConfigPath, json.ToJsonString());
+
+        var result = await RunAsync("token", "oli", "--config", ConfigPath);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("Bearer", result.Field("scheme"));
+        Assert.DoesNotContain("bearer", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decode_says_ago_for_past_issue_and_not_before_times_and_expired_only_for_a_past_expiry()
+    {
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        string Part(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var claims = string.Create(CultureInfo.InvariantCulture, $$"""{"iat":{{now - 7200}},"nbf":{{now - 7200}},"exp":{{now - 3600}}}""");
+        var jwt = Part("""{"alg":"none"}""") + "." + Part(claims) + ".";
+
+        var result = await RunAsync("decode", jwt);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Matches(@"(?m)^iat  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \((2h 0m|1h 59m) ago\)$", result.Output);
+        Assert.Matches(@"(?m)^nbf  \S+ \S+ \((2h 0m|1h 59m) ago\)$", result.Output);
+        Assert.Matches(@"(?m)^exp  \S+ \S+ \(expired (1h 0m|59m \d+s) ago\)$", result.Output);
+    }
+
+    [Fact]
+    public async Task Help_names_the_command_users_type()
+    {
+        var root = await RunAsync("--help");
+        var token = await RunAsync("token", "--help");
+
+        Assert.True(root.ExitCode == 0, root.Error);
+        Assert.Contains("tokenclients [command] [options]", root.OutputLines);
+        Assert.Contains("tokenclients token <name> [options]", token.OutputLines);
+        Assert.DoesNotContain("TokenClients.Cli", root.Output + token.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Secrets_may_come_from_the_user_secrets_named_on_the_command_line()
+    {
+        var home = await WithoutSecretInFileAndWithUserSecretsAsync("tokenclients-cli-test-1");
+
+        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath, "--show", "--user-secrets-id", "tokenclients-cli-test-1"], Home(home));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(_mluvii.IsLive(result.Field("token")));
+    }
+
+    [Fact]
+    public async Task Secrets_may_come_from_the_user_secrets_of_the_project_beside_the_configuration_file()
+    {
+        var home = await WithoutSecretInFileAndWithUserSecretsAsync("9f0c1e52-3b1a-4c57-9d8e-2a6f4b1c7d30");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "Orders.Api.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <UserSecretsId>9f0c1e52-3b1a-4c57-9d8e-2a6f4b1c7d30</UserSecretsId>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath, "--show"], Home(home));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(_mluvii.IsLive(result.Field("token")));
+    }
+
+    [Fact]
+    public async Task Environment_variables_override_user_secrets()
+    {
+        var home = await WithoutSecretInFileAndWithUserSecretsAsync("tokenclients-cli-test-2");
+        var environment = new Dictionary<string, string>(Home(home)) { ["TokenProviders__mluvii__ClientSecret"] = "wrong-secret-77c1" };
+
+        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath, "--user-secrets-id", "tokenclients-cli-test-2"], environment);
+
+        AssertOneLineError(result, "tokenclients: Token request for provider 'mluvii' failed: HTTP 400 BadRequest, error 'invalid_client'");
     }
 
     [Fact]
@@ -206,6 +291,21 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     private static Task<CliResult> RunAsync(params string[] arguments) => CliProcess.RunAsync(arguments);
+
+    private static Dictionary<string, string> Home(string home) => new() { ["HOME"] = home };
+
+    /// <summary>Moves the client secret from appsettings.json to user secrets, where `dotnet user-secrets set` keeps them on Linux and macOS.</summary>
+    private async Task<string> WithoutSecretInFileAndWithUserSecretsAsync(string userSecretsId)
+    {
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(ConfigPath))!;
+        json["TokenProviders"]!["mluvii"]!.AsObject().Remove("ClientSecret");
+        await File.WriteAllTextAsync(ConfigPath, json.ToJsonString());
+
+        var home = Directory.CreateDirectory(Path.Combine(_directory, "home")).FullName;
+        var secrets = Directory.CreateDirectory(Path.Combine(home, ".microsoft", "usersecrets", userSecretsId)).FullName;
+        await File.WriteAllTextAsync(Path.Combine(secrets, "secrets.json"), """{ "TokenProviders:mluvii:ClientSecret": "demo-secret" }""");
+        return home;
+    }
 
     private void WriteConfig() => File.WriteAllText(ConfigPath, $$"""
         {

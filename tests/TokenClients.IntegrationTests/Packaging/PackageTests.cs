@@ -1,18 +1,65 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using TokenClients.IntegrationTests.Support;
 
 namespace TokenClients.IntegrationTests.Packaging;
 
 /// <summary>
-/// Packs TokenClients and TokenClients.Testing as a release would, checks what the packages carry, then installs them
-/// from a local folder feed into a new console project outside the repository and runs it against an emulator.
+/// Packs every package as a release would, checks what the packages carry (metadata, dependencies, README, symbols),
+/// then installs them from a local folder feed into a new console project outside the repository and runs it against
+/// an emulator, and installs the command-line tool the way the README says.
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
+    private const string RepositoryUrl = "https://github.com/tokenclients/tokenclients";
+
+    /// <summary>The SourceLink record of a portable PDB (Portable PDB format, CustomDebugInformation kinds).</summary>
+    private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
+    /// <summary>
+    /// What each package may ask of its users, and why. Implementation packages that only an application chooses
+    /// (Microsoft.Extensions.DependencyInjection, Logging, Configuration) must never appear.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> AllowedDependencies = new(StringComparer.Ordinal)
+    {
+        ["TokenClients"] =
+        [
+            "Duende.IdentityModel",                                // the standard grants, discovery and PKCE
+            "Microsoft.Extensions.Http",                           // IHttpClientFactory: each provider's named token-endpoint client
+            "Microsoft.Extensions.Http.Resilience",                // the retry, timeout and circuit-breaker pipeline of that client
+            "Microsoft.Extensions.Options",                        // named options validated at start (no separate abstractions package)
+            "Microsoft.Extensions.Logging.Abstractions",
+            "Microsoft.Extensions.DependencyInjection.Abstractions",
+            "Microsoft.Extensions.Caching.Abstractions",           // IDistributedCache for the shared cache
+            "Microsoft.AspNetCore.DataProtection.Abstractions",    // what encrypts shared and stored tokens
+            "Microsoft.Extensions.Configuration.Abstractions",     // AddTokenProviders(IConfiguration)
+        ],
+        ["TokenClients.Redis"] =
+        [
+            "TokenClients",
+            "StackExchange.Redis",                                 // the fleet lock and the compare-and-set store
+            "Microsoft.Extensions.Caching.StackExchangeRedis",     // the IDistributedCache it registers when the app has none
+        ],
+        ["TokenClients.Testing"] = [],                             // ASP.NET Core comes as a framework reference
+        ["TokenClients.Cli"] = [],                                 // a tool carries its dependencies inside
+    };
+
     private readonly string _work = Directory.CreateTempSubdirectory("tokenclients-pack-").FullName;
-    private readonly string _version = "0.0.0-check." + TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    private readonly string _suffix = "check." + TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    private readonly string _version;
+
+    public PackageTests()
+    {
+        // The version lives in one place; a prerelease adds only a suffix.
+        var prefix = XDocument.Load(Path.Combine(Commands.RepositoryRoot(), "Directory.Build.props")).Descendants("VersionPrefix").Single().Value;
+        _version = prefix + "-" + _suffix;
+    }
 
     public void Dispose()
     {
@@ -20,7 +67,7 @@ public sealed class PackageTests : IDisposable
 
         // The packed version is unique to this run: leave no copy of it in the machine's package cache.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "tokenclients", "tokenclients.testing" })
+        foreach (var id in new[] { "tokenclients", "tokenclients.testing", "tokenclients.redis", "tokenclients.cli" })
         {
             var folder = Path.Combine(cache, id, _version);
             if (Directory.Exists(folder))
@@ -35,14 +82,19 @@ public sealed class PackageTests : IDisposable
     {
         var root = Commands.RepositoryRoot();
         var feed = Directory.CreateDirectory(Path.Combine(_work, "feed")).FullName;
-        foreach (var project in new[] { "src/TokenClients/TokenClients.csproj", "src/TokenClients.Testing/TokenClients.Testing.csproj" })
+        foreach (var id in AllowedDependencies.Keys)
         {
-            await Commands.RunAsync(root, "dotnet", "pack", Path.Combine(root, project), "-c", "Release", "-o", feed, $"-p:Version={_version}");
+            await Commands.RunAsync(root, "dotnet", "pack", Path.Combine(root, "src", id), "-c", "Release", "-o", feed, $"-p:VersionSuffix={_suffix}");
         }
 
-        AssertPackage(Path.Combine(feed, $"TokenClients.{_version}.nupkg"), "lib/net10.0/TokenClients.dll", "lib/net10.0/TokenClients.xml");
-        AssertPackage(Path.Combine(feed, $"TokenClients.Testing.{_version}.nupkg"), "lib/net10.0/TokenClients.Testing.dll", "lib/net10.0/TokenClients.Testing.xml");
-        Assert.True(File.Exists(Path.Combine(feed, $"TokenClients.{_version}.snupkg")), "The symbol package is missing.");
+        var commit = await HeadCommitAsync(root);
+        foreach (var id in new[] { "TokenClients", "TokenClients.Testing", "TokenClients.Redis" })
+        {
+            AssertPackage(root, Path.Combine(feed, $"{id}.{_version}.nupkg"), id, commit, $"lib/net10.0/{id}.dll", $"lib/net10.0/{id}.xml");
+            AssertSourceLink(Path.Combine(feed, $"{id}.{_version}.snupkg"), id, commit);
+        }
+
+        AssertPackage(root, Path.Combine(feed, $"TokenClients.Cli.{_version}.nupkg"), "TokenClients.Cli", commit, "tools/net10.0/any/TokenClients.Cli.dll");
 
         var app = Directory.CreateDirectory(Path.Combine(_work, "app")).FullName;
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
@@ -96,25 +148,136 @@ public sealed class PackageTests : IDisposable
         var output = await Commands.RunAsync(app, "dotnet", "run", "--project", Path.Combine(app, "App.csproj"));
 
         Assert.Contains("api calls ok: 3, token requests: 1", output, StringComparison.Ordinal);
+
+        await InstallToolAsTheReadmeSaysAsync(root, feed);
     }
 
-    private static void AssertPackage(string path, params string[] files)
+    /// <summary>Runs the README's line that installs the tool from a folder, with the folder this run packed into.</summary>
+    private async Task InstallToolAsTheReadmeSaysAsync(string root, string feed)
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(root, "README.md"));
+        var line = readme.Split('\n').Select(l => l.Split('#')[0].Trim()).Single(l => l.StartsWith("dotnet tool install", StringComparison.Ordinal) && l.Contains("--add-source", StringComparison.Ordinal));
+        var arguments = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        arguments[Array.IndexOf(arguments, "--add-source") + 1] = feed;
+
+        // --global installs under DOTNET_CLI_HOME: a folder of this run, not the machine's own tools.
+        var cliHome = Directory.CreateDirectory(Path.Combine(_work, "cli-home")).FullName;
+        var dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var environment = new Dictionary<string, string> { ["DOTNET_CLI_HOME"] = cliHome, ["DOTNET_ROOT"] = dotnetRoot, ["DOTNET_NOLOGO"] = "1" };
+        var installed = await RunAsync(_work, "dotnet", arguments, environment);
+        Assert.Contains(_version, installed, StringComparison.Ordinal);
+
+        var help = await RunAsync(_work, Path.Combine(cliHome, ".dotnet", "tools", "tokenclients"), ["--help"], environment);
+        Assert.Contains("tokenclients [command] [options]", help, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> RunAsync(string directory, string fileName, string[] arguments, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(fileName) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var variable in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        var output = await stdout + await stderr;
+        Assert.True(process.ExitCode == 0, $"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output}");
+        return output;
+    }
+
+    /// <summary>The commit being packed, or <see langword="null"/> outside a git clone (a source archive): then no SourceLink can be checked.</summary>
+    private static async Task<string?> HeadCommitAsync(string root) =>
+        Directory.Exists(Path.Combine(root, ".git")) || File.Exists(Path.Combine(root, ".git"))
+            ? (await Commands.RunAsync(root, "git", "rev-parse", "HEAD")).Trim()
+            : null;
+
+    /// <summary>The portable PDB in the symbol package maps the sources to the repository's address at the packed commit.</summary>
+    private static void AssertSourceLink(string symbols, string id, string? commit)
+    {
+        using var package = ZipFile.OpenRead(symbols);
+        using var pdb = new MemoryStream();
+        using (var entry = package.GetEntry($"lib/net10.0/{id}.pdb")!.Open())
+        {
+            entry.CopyTo(pdb);
+        }
+
+        pdb.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var sourceLinks = reader.CustomDebugInformation.Select(reader.GetCustomDebugInformation)
+            .Where(c => reader.GetGuid(c.Kind) == SourceLinkKind)
+            .Select(c => reader.GetBlobBytes(c.Value))
+            .ToList();
+        if (commit is null)
+        {
+            return;
+        }
+
+        using var json = JsonDocument.Parse(Assert.Single(sourceLinks));
+        var target = Assert.Single(json.RootElement.GetProperty("documents").EnumerateObject()).Value.GetString();
+        Assert.Equal($"https://raw.githubusercontent.com/tokenclients/tokenclients/{commit}/*", target);
+    }
+
+    private void AssertPackage(string root, string path, string id, string? commit, params string[] files)
     {
         using var package = ZipFile.OpenRead(path);
         var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
         Assert.Contains("README.md", entries);
+        Assert.Contains("icon.png", entries);
         foreach (var file in files)
         {
             Assert.Contains(file, entries);
+        }
+
+        // The package's own short README, whose links work on nuget.org: absolute, never relative to the repository.
+        using (var readme = new StreamReader(package.GetEntry("README.md")!.Open()))
+        {
+            var text = readme.ReadToEnd();
+            Assert.Equal(File.ReadAllText(Path.Combine(root, "src", id, "README.md")), text);
+            Assert.Contains($"dotnet {(id == "TokenClients.Cli" ? "tool install --global" : "add package")} {id}", text, StringComparison.Ordinal);
+            Assert.Empty(Regex.Matches(text, @"\]\((?!https://)[^)]*\)").Select(m => m.Value));
+            Assert.Contains(RepositoryUrl, text, StringComparison.Ordinal);
         }
 
         var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
         using var stream = nuspec.Open();
         var metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
         string? Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+        Assert.Equal(id, Value("id"));
+        Assert.Equal(_version, Value("version"));
         Assert.Equal("MIT", Value("license"));
         Assert.Equal("README.md", Value("readme"));
+        Assert.Equal("icon.png", Value("icon"));
+        Assert.Equal(RepositoryUrl, Value("projectUrl"));
+        Assert.Contains(RepositoryUrl, Value("releaseNotes"), StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(Value("description")));
-        Assert.NotNull(metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "repository"));
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.Equal(RepositoryUrl, repository.Attribute("url")?.Value);
+        if (commit is not null)
+        {
+            Assert.Equal(commit, repository.Attribute("commit")?.Value);
+        }
+
+        // Only what the package needs (the allow-list says why), and one patch of the 10.0 family, not a mix.
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (Id: e.Attribute("id")!.Value, Version: e.Attribute("version")!.Value)).ToList();
+        Assert.Equal(AllowedDependencies[id].Order(StringComparer.Ordinal), dependencies.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(_version, dependencies.SingleOrDefault(d => d.Id == "TokenClients").Version ?? _version);
+        Assert.True(
+            dependencies.Where(d => d.Version.StartsWith("10.0.", StringComparison.Ordinal)).Select(d => d.Version).Distinct().Count() <= 1,
+            "Dependencies of the 10.0 family at different patches: " + string.Join(", ", dependencies));
     }
 }
