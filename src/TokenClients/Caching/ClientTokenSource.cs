@@ -34,7 +34,7 @@ internal sealed class ClientTokenSource(TokenProvider provider) : ITokenSource
         {
             try
             {
-                var refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(provider.Name, "refresh_token", provider.Time,
+                var refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(provider.Metrics, provider.Name, "refresh_token", provider.Time,
                     () => provider.RefreshAsync(previous, entry.Context, cancellationToken)).ConfigureAwait(false);
                 return refreshed.WithRefreshTokenFrom(previous);
             }
@@ -45,7 +45,7 @@ internal sealed class ClientTokenSource(TokenProvider provider) : ITokenSource
             }
         }
 
-        return await TokenClientsDiagnostics.TraceTokenRequestAsync(provider.Name, "request", provider.Time,
+        return await TokenClientsDiagnostics.TraceTokenRequestAsync(provider.Metrics, provider.Name, "request", provider.Time,
             () => provider.Client.RequestTokenAsync(entry.Context, cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -80,7 +80,7 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
                 // Once sent, a refresh is not abandoned (not at shutdown either): the server may rotate the token, and the
                 // rotated one must reach the store. The token endpoint's total timeout bounds it.
                 var current = stored;
-                refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(name, "refresh_token", provider.Time,
+                refreshed = await TokenClientsDiagnostics.TraceTokenRequestAsync(provider.Metrics, name, "refresh_token", provider.Time,
                     () => provider.RefreshAsync(current, entry.Context, CancellationToken.None)).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not TokenRequestException { StatusCode: not null }

@@ -41,7 +41,7 @@ internal sealed class TokenFetcher(TokenProvider provider, ITokenSource source, 
         if (refreshAhead)
         {
             // The caller that noticed the refresh window must not pay for the refresh.
-            TokenClientsDiagnostics.RecordRefreshAhead(provider.Name);
+            provider.Metrics.RecordRefreshAhead(provider.Name);
             // Nor carry its execution context: the refresh's span is not a child of whichever request noticed the window.
             using (ExecutionContext.SuppressFlow())
             {

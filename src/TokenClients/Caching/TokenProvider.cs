@@ -50,6 +50,9 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
 
     internal DistributedTokenCoordinator? Shared { get; }
 
+    /// <summary>Gets the instruments this provider records on: its container's meter, or the default one.</summary>
+    internal TokenClientsMetrics Metrics { get; init; } = TokenClientsMetrics.Default;
+
     /// <summary>Gets how many contexts are cached now.</summary>
     internal int CachedContextCount => _entries.Count;
 
@@ -68,12 +71,12 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
                     StartBackgroundRefresh(entry);
                 }
 
-                TokenClientsDiagnostics.RecordCacheHit(Name);
+                Metrics.RecordCacheHit(Name);
                 return new ValueTask<AccessToken>(current.Token);
             }
         }
 
-        TokenClientsDiagnostics.RecordCacheMiss(Name);
+        Metrics.RecordCacheMiss(Name);
         return new ValueTask<AccessToken>(AcquireAsync(context, cancellationToken));
     }
 

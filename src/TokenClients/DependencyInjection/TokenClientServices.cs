@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenClients.Custom;
+using TokenClients.Diagnostics;
 using TokenClients.OAuth2;
 
 namespace TokenClients.DependencyInjection;
@@ -42,6 +43,7 @@ internal static class TokenClientServices
             var shared = services.GetService<Caching.SharedPayload>() is null ? null : services.GetService<IDistributedCache>();
             var pending = new PendingSignIns(name, time, Logger(services), client.MaxPendingSignIns, shared, services.GetService<IDataProtectionProvider>(),
                 services.GetService<ITokenLock>(), services.GetService<IOptions<DistributedTokenCacheOptions>>()?.Value.KeyPrefix ?? string.Empty);
-            return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), time, pending, Logger(services));
+            return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), time, pending, Logger(services),
+                services.GetRequiredService<TokenClientsMetrics>());
         });
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
@@ -87,6 +88,10 @@ public static class TokenProviderServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+
+        // Meters come from the container's IMeterFactory (every host registers one); a container without one records on
+        // the process-wide default meter, so a provider always records.
+        services.TryAddSingleton(static services => services.GetService<IMeterFactory>() is { } meters ? new TokenClientsMetrics(meters) : TokenClientsMetrics.Default);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         DistributedTokenCacheServiceCollectionExtensions.AddCoordinator(services);
         services.AddOptions<TokenProviderOptions>(name).ValidateOnStart();
@@ -113,6 +118,9 @@ public static class TokenProviderServiceCollectionExtensions
         var shared = services.GetService<DistributedTokenCoordinator>();
         return new TokenProvider(name, client, options, services.GetRequiredService<TimeProvider>(), logger,
             client.RequiresInteraction ? services.GetRequiredService<ITokenStore>() : null,
-            shared is { HasCache: true } or { HasLock: true } ? shared : null);
+            shared is { HasCache: true } or { HasLock: true } ? shared : null)
+        {
+            Metrics = services.GetRequiredService<TokenClientsMetrics>(),
+        };
     }
 }

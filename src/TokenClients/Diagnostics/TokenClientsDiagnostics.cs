@@ -1,44 +1,40 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using System.Reflection;
 using static TokenClients.TokenClientsTelemetry;
 
 namespace TokenClients.Diagnostics;
 
 /// <summary>
-/// The <see cref="ActivitySource"/> and <see cref="Meter"/> named <c>TokenClients</c>; the names of spans, instruments
-/// and tags are documented on <see cref="TokenClientsTelemetry"/>. Tags never carry a secret.
+/// The <see cref="ActivitySource"/> named <c>TokenClients</c> and the span of one token request, whose count and duration
+/// go to a <see cref="TokenClientsMetrics"/>; the names of spans, instruments and tags are documented on
+/// <see cref="TokenClientsTelemetry"/>. Tags never carry a secret.
 /// </summary>
 internal static class TokenClientsDiagnostics
 {
-    public static readonly ActivitySource ActivitySource = new(Name);
+    /// <summary>The package version, without build metadata: the version of the ActivitySource and of the Meter.</summary>
+    public static readonly string Version = VersionOf(typeof(TokenClientsDiagnostics).Assembly);
 
-    private static readonly Meter Meter = new(Name);
+    public static readonly ActivitySource ActivitySource = new(Name, Version);
 
-    private static readonly Counter<long> TokenRequests = Meter.CreateCounter<long>(
-        TokenRequestsInstrument, unit: "{request}", description: "Token endpoint requests by provider, grant and outcome.");
+    /// <summary>The OpenTelemetry semantic-convention tag of the token endpoint's host, on spans and metrics.</summary>
+    internal const string ServerAddressTag = "server.address";
 
-    private static readonly Histogram<double> TokenRequestDuration = Meter.CreateHistogram<double>(
-        TokenRequestDurationInstrument, unit: "s", description: "Duration of token endpoint requests, retries included.");
+    /// <summary>The OpenTelemetry semantic-convention tag of the token endpoint's port, on spans and metrics.</summary>
+    internal const string ServerPortTag = "server.port";
 
-    private static readonly Counter<long> CacheHits = Meter.CreateCounter<long>(
-        CacheHitsInstrument, unit: "{hit}", description: "Tokens served from the cache.");
-
-    private static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>(
-        CacheMissesInstrument, unit: "{miss}", description: "Token reads that waited for the token endpoint.");
-
-    private static readonly Counter<long> RefreshesAhead = Meter.CreateCounter<long>(
-        RefreshAheadInstrument, unit: "{refresh}", description: "Background refreshes started ahead of expiry.");
-
-    private static readonly Counter<long> UnauthorizedRetries = Meter.CreateCounter<long>(
-        UnauthorizedRetriesInstrument, unit: "{retry}", description: "API requests resent with a new token after a 401.");
+    /// <summary>The OpenTelemetry semantic-convention tag of a failure's exception type, on spans and metrics.</summary>
+    internal const string ErrorTypeTag = "error.type";
 
     /// <summary>
-    /// Runs one token endpoint request inside a span and records its count and duration with the outcome.
-    /// The span is current while <paramref name="send"/> runs, so the token endpoint's HttpClient can count attempts on it.
+    /// Runs one token endpoint request inside a span and records its count and duration with the outcome. A
+    /// <see cref="TokenRequestScope"/> flows into <paramref name="send"/>, so the token client can name its grant and the
+    /// token endpoint's HttpClient can count attempts, whether or not a span is recorded.
     /// </summary>
-    public static async Task<TokenSet> TraceTokenRequestAsync(string provider, string grant, TimeProvider time, Func<Task<TokenSet>> send)
+    public static async Task<TokenSet> TraceTokenRequestAsync(TokenClientsMetrics metrics, string provider, string grant, TimeProvider time, Func<Task<TokenSet>> send)
     {
         var started = time.GetTimestamp();
+        var scope = new TokenRequestScope(grant);
+        TokenRequestScope.Enter(scope);
         var activity = ActivitySource.StartActivity(TokenRequestActivity, ActivityKind.Internal);
         activity?.SetTag(ProviderTag, provider);
         activity?.SetTag(GrantTag, grant);
@@ -49,22 +45,58 @@ internal static class TokenClientsDiagnostics
         }
         catch (Exception exception)
         {
-            SafeComplete(activity, provider, grant, OutcomeOf(exception), time.GetElapsedTime(started), exception);
+            SafeComplete(metrics, activity, provider, scope, OutcomeOf(exception), time.GetElapsedTime(started), exception);
             throw;
         }
 
-        SafeComplete(activity, provider, grant, "success", time.GetElapsedTime(started), null);
+        SafeComplete(metrics, activity, provider, scope, "success", time.GetElapsedTime(started), null);
         return tokens;
     }
 
+    /// <summary>Runs <paramref name="read"/> (discovery, its key set) outside the current token request: its HTTP requests are not attempts.</summary>
+    public static async Task<T> OutsideTokenRequestAsync<T>(Func<Task<T>> read)
+    {
+        TokenRequestScope.Enter(null);
+        return await read().ConfigureAwait(false);
+    }
+
+    /// <summary>Names the grant the token client sends (<c>client_credentials</c>, <c>password</c>, …) on the current token request.</summary>
+    public static void RecordGrant(string grant)
+    {
+        if (TokenRequestScope.Current is { } scope)
+        {
+            scope.Grant = grant;
+        }
+    }
+
+    /// <summary>Counts one HTTP attempt of the current token request and notes the client kind and the endpoint's host and port.</summary>
+    public static void RecordAttempt(string? kind, Uri? endpoint) => TokenRequestScope.Current?.Attempt(kind, endpoint);
+
+    internal static string OutcomeOf(Exception exception) => exception switch
+    {
+        InteractionRequiredException => "interaction_required",
+        OperationCanceledException => "cancelled",
+        TokenRequestException { Error: not null } => "rejected",
+        TokenRequestException { StatusCode: { } status } when (int)status is >= 400 and < 500 => "rejected",
+        _ => "error",
+    };
+
+    internal static string VersionOf(Assembly assembly)
+    {
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "0.0.0";
+        var metadata = version.IndexOf('+', StringComparison.Ordinal);
+        return metadata < 0 ? version : version[..metadata];
+    }
+
     /// <summary>Records a token request's end; a listener that throws must not lose the token set it is about (a rotated refresh token).</summary>
-    private static void SafeComplete(Activity? activity, string provider, string grant, string outcome, TimeSpan duration, Exception? exception)
+    private static void SafeComplete(TokenClientsMetrics metrics, Activity? activity, string provider, TokenRequestScope scope, string outcome, TimeSpan duration, Exception? exception)
     {
         try
         {
             try
             {
-                Complete(activity, provider, grant, outcome, duration, exception);
+                Complete(metrics, activity, provider, scope, outcome, duration, exception);
             }
             finally
             {
@@ -80,72 +112,50 @@ internal static class TokenClientsDiagnostics
         }
     }
 
-    /// <summary>Counts one HTTP attempt of the current token request's span and names its client kind.</summary>
-    public static void RecordAttempt(string? kind)
+    private static void Complete(TokenClientsMetrics metrics, Activity? activity, string provider, TokenRequestScope scope, string outcome, TimeSpan duration, Exception? exception)
     {
-        for (var activity = Activity.Current; activity is not null; activity = activity.Parent)
+        // The exception's type only: messages quote the server and stay out of telemetry.
+        var errorType = exception?.GetType().FullName;
+        var tags = new TagList
         {
-            if (ReferenceEquals(activity.Source, ActivitySource) && activity.OperationName == TokenRequestActivity)
-            {
-                activity.SetTag(AttemptsTag, (activity.GetTagItem(AttemptsTag) as int? ?? 0) + 1);
-                if (kind is not null)
-                {
-                    activity.SetTag(KindTag, kind);
-                }
-
-                return;
-            }
-        }
-    }
-
-    public static void RecordCacheHit(string provider)
-    {
-        if (CacheHits.Enabled)
+            { ProviderTag, provider },
+            { GrantTag, scope.Grant },
+            { OutcomeTag, outcome },
+        };
+        if (scope.ServerAddress is { } address)
         {
-            CacheHits.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
+            tags.Add(ServerAddressTag, address);
+            tags.Add(ServerPortTag, scope.ServerPort);
         }
-    }
 
-    public static void RecordCacheMiss(string provider)
-    {
-        if (CacheMisses.Enabled)
+        if (errorType is not null)
         {
-            CacheMisses.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
+            tags.Add(ErrorTypeTag, errorType);
         }
-    }
 
-    public static void RecordRefreshAhead(string provider) =>
-        RefreshesAhead.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
-
-    public static void RecordUnauthorizedRetry(string provider) =>
-        UnauthorizedRetries.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
-
-    internal static string OutcomeOf(Exception exception) => exception switch
-    {
-        InteractionRequiredException => "interaction_required",
-        OperationCanceledException => "cancelled",
-        TokenRequestException { Error: not null } => "rejected",
-        TokenRequestException { StatusCode: { } status } when (int)status is >= 400 and < 500 => "rejected",
-        _ => "error",
-    };
-
-    private static void Complete(Activity? activity, string provider, string grant, string outcome, TimeSpan duration, Exception? exception)
-    {
-        var providerTag = new KeyValuePair<string, object?>(ProviderTag, provider);
-        var grantTag = new KeyValuePair<string, object?>(GrantTag, grant);
-        var outcomeTag = new KeyValuePair<string, object?>(OutcomeTag, outcome);
-        TokenRequests.Add(1, providerTag, grantTag, outcomeTag);
-        TokenRequestDuration.Record(duration.TotalSeconds, providerTag, grantTag, outcomeTag);
+        metrics.RecordTokenRequest(tags, duration);
         if (activity is null)
         {
             return;
         }
 
+        activity.SetTag(GrantTag, scope.Grant);
         activity.SetTag(OutcomeTag, outcome);
+        activity.SetTag(AttemptsTag, scope.Attempts);
+        if (scope.Kind is { } kind)
+        {
+            activity.SetTag(KindTag, kind);
+        }
+
+        if (scope.ServerAddress is { } server)
+        {
+            activity.SetTag(ServerAddressTag, server);
+            activity.SetTag(ServerPortTag, scope.ServerPort);
+        }
+
         if (exception is not null)
         {
-            // The exception's type and the OAuth error code only: messages quote the server and stay out of traces.
-            activity.SetTag("error.type", exception.GetType().FullName);
+            activity.SetTag(ErrorTypeTag, errorType);
             var error = (exception as TokenRequestException)?.Error;
             activity.SetTag(ErrorTag, error);
             activity.SetStatus(ActivityStatusCode.Error, error ?? outcome);

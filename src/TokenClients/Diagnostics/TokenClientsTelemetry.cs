@@ -8,13 +8,16 @@ namespace TokenClients;
 /// <remarks>
 /// <para>Traces: one <see cref="TokenRequestActivity"/> span per request to a token endpoint (a new token set or a
 /// refresh), tagged with <see cref="ProviderTag"/>, <see cref="KindTag"/>, <see cref="GrantTag"/>,
-/// <see cref="OutcomeTag"/> and <see cref="AttemptsTag"/> (HTTP attempts, resilience retries included), plus
-/// <see cref="ErrorTag"/> and <c>error.type</c> on failure.</para>
+/// <see cref="OutcomeTag"/>, <see cref="AttemptsTag"/> (HTTP attempts to the token endpoint, resilience retries included,
+/// discovery not) and the endpoint's <c>server.address</c> and <c>server.port</c>, plus <see cref="ErrorTag"/> and
+/// <c>error.type</c> on failure.</para>
+/// <para>The source and the meter carry the package version. The meter comes from the container's
+/// <see cref="System.Diagnostics.Metrics.IMeterFactory"/>; without one, from a process-wide meter of the same name.</para>
 /// <para>Metrics (meter <see cref="Name"/>):</para>
 /// <list type="table">
 /// <listheader><term>instrument</term><description>kind, unit, tags</description></listheader>
-/// <item><term><see cref="TokenRequestsInstrument"/></term><description>counter, <c>{request}</c>: token endpoint requests by provider, grant and outcome.</description></item>
-/// <item><term><see cref="TokenRequestDurationInstrument"/></term><description>histogram, <c>s</c>: how long each token endpoint request took, retries included, by provider, grant and outcome.</description></item>
+/// <item><term><see cref="TokenRequestsInstrument"/></term><description>counter, <c>{request}</c>: token endpoint requests by provider, grant, outcome, <c>server.address</c>, <c>server.port</c> and, on failure, <c>error.type</c>.</description></item>
+/// <item><term><see cref="TokenRequestDurationInstrument"/></term><description>histogram, <c>s</c>: how long each token endpoint request took, retries included, with the same tags; bucket advice 0.005 s to 60 s.</description></item>
 /// <item><term><see cref="CacheHitsInstrument"/></term><description>counter, <c>{hit}</c>: tokens served from the cache, by provider.</description></item>
 /// <item><term><see cref="CacheMissesInstrument"/></term><description>counter, <c>{miss}</c>: token reads that had to wait for the token endpoint, by provider.</description></item>
 /// <item><term><see cref="RefreshAheadInstrument"/></term><description>counter, <c>{refresh}</c>: background refreshes started inside the refresh window, by provider.</description></item>
@@ -53,7 +56,11 @@ public static class TokenClientsTelemetry
     /// <summary>The token client kind tag (<c>Mluvii</c>, <c>Oli</c>, <c>ClientCredentials</c>, …), on spans.</summary>
     public const string KindTag = "tokenclients.kind";
 
-    /// <summary>The grant tag: <c>refresh_token</c> for a refresh, <c>request</c> for a new token set by the client's own grant, <c>authorization_code</c> for a sign-in's code exchange.</summary>
+    /// <summary>
+    /// The grant tag: the <c>grant_type</c> the token client sent (<c>client_credentials</c>, <c>password</c>,
+    /// <c>refresh_token</c>, <c>authorization_code</c>, a custom grant), or <c>request</c> for a new token set from a
+    /// client that does not name its grant.
+    /// </summary>
     public const string GrantTag = "tokenclients.grant";
 
     /// <summary>

@@ -173,7 +173,7 @@ public sealed class TokenHandler : DelegatingHandler
         }
 
         Log.RetryingAfterUnauthorized(_logger, _provider.Name);
-        TokenClientsDiagnostics.RecordUnauthorizedRetry(_provider.Name);
+        ((_provider as Caching.TokenProvider)?.Metrics ?? TokenClientsMetrics.Default).RecordUnauthorizedRetry(_provider.Name);
         response.Dispose();
 
         // Resent once; a second 401 goes back to the caller.

@@ -13,7 +13,7 @@ namespace TokenClients.OAuth2;
 /// Authorization code with <c>state</c> and PKCE (S256) over any <see cref="IAuthorizationCodeTokenClient"/>:
 /// the standard grant and JustLogin share it.
 /// </summary>
-internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider, PendingSignIns pending, ILogger logger) : IAuthorizationCodeFlow
+internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider, PendingSignIns pending, ILogger logger, TokenClientsMetrics metrics) : IAuthorizationCodeFlow
 {
     /// <summary>The longest <c>error</c> of a callback that reaches an exception message.</summary>
     internal const int MaxErrorLength = 100;
@@ -78,7 +78,7 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             throw new TokenRequestException(providerName, null, "invalid_request", null, "The callback carries no authorization code");
         }
 
-        var tokens = await TokenClientsDiagnostics.TraceTokenRequestAsync(providerName, "authorization_code", timeProvider,
+        var tokens = await TokenClientsDiagnostics.TraceTokenRequestAsync(metrics, providerName, "authorization_code", timeProvider,
             () => client.ExchangeCodeAsync(code, signIn.Verifier, cancellationToken)).ConfigureAwait(false);
         await store.SetAsync(providerName, signIn.Subject, tokens, CancellationToken.None).ConfigureAwait(false);
         return new AuthorizationResult(signIn.Subject, tokens);

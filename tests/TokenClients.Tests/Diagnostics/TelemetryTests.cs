@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using RichardSzalay.MockHttp;
@@ -8,10 +6,8 @@ using TokenClients.Tests.Support;
 
 namespace TokenClients.Tests.Diagnostics;
 
-/// <summary>
-/// The TokenClients ActivitySource and Meter seen through an ActivityListener and a MeterListener. Both are process-wide,
-/// so each test uses provider names of its own and reads only what carries them.
-/// </summary>
+/// <summary>The span of a token request and the instruments of the TokenClients meter, as listeners see them.</summary>
+[Collection(TelemetryTestGroup.Name)]
 public sealed class TelemetryTests : IAsyncDisposable
 {
     private const string Secret = "telemetry-secret-4d5e";
@@ -19,58 +15,29 @@ public sealed class TelemetryTests : IAsyncDisposable
 
     private readonly Harness _harness = new();
     private readonly string _name = "tel-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ConcurrentQueue<Measurement> _measurements = new();
-    private readonly ActivityListener _activities;
-    private readonly MeterListener _meters = new();
+    private readonly TelemetryCapture _capture;
 
-    public TelemetryTests()
-    {
-        _activities = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == TokenClientsTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.GetTagItem(TokenClientsTelemetry.ProviderTag) is string provider && provider.StartsWith(_name, StringComparison.Ordinal))
-                {
-                    _spans.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_activities);
-        _meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == TokenClientsTelemetry.Name)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _meters.Start();
-    }
+    public TelemetryTests() => _capture = new TelemetryCapture(_name);
 
     public async ValueTask DisposeAsync()
     {
-        _activities.Dispose();
-        _meters.Dispose();
+        _capture.Dispose();
         await _harness.DisposeAsync();
     }
 
     [Fact]
-    public async Task Token_request_span_carries_provider_kind_grant_outcome_and_attempts()
+    public async Task Token_request_span_carries_provider_kind_the_grant_sent_outcome_and_attempts()
     {
         _harness.Mock.Expect(HttpMethod.Post, "https://idp.example/token").Respond("application/json", $$"""{"access_token":"{{IssuedToken}}","expires_in":3600}""");
         _harness.AddProvider(_name, p => p.UseClientCredentials(ClientCredentials));
 
         await _harness.Get(_name).GetTokenAsync();
 
-        var span = Assert.Single(_spans);
+        var span = Assert.Single(_capture.Spans);
         Assert.Equal(TokenClientsTelemetry.TokenRequestActivity, span.OperationName);
         Assert.Equal(_name, span.GetTagItem(TokenClientsTelemetry.ProviderTag));
         Assert.Equal("ClientCredentials", span.GetTagItem(TokenClientsTelemetry.KindTag));
-        Assert.Equal("request", span.GetTagItem(TokenClientsTelemetry.GrantTag));
+        Assert.Equal("client_credentials", span.GetTagItem(TokenClientsTelemetry.GrantTag));
         Assert.Equal("success", span.GetTagItem(TokenClientsTelemetry.OutcomeTag));
         Assert.Equal(1, span.GetTagItem(TokenClientsTelemetry.AttemptsTag));
         Assert.Equal(ActivityStatusCode.Unset, span.Status);
@@ -86,14 +53,14 @@ public sealed class TelemetryTests : IAsyncDisposable
 
         await _harness.Get(_name).GetTokenAsync();
 
-        var span = Assert.Single(_spans);
+        var span = Assert.Single(_capture.Spans);
         Assert.Equal(2, span.GetTagItem(TokenClientsTelemetry.AttemptsTag));
         Assert.Equal("success", span.GetTagItem(TokenClientsTelemetry.OutcomeTag));
         _harness.Mock.VerifyNoOutstandingExpectation();
     }
 
     [Fact]
-    public async Task Refused_request_is_tagged_rejected_with_the_oauth_error_and_counted()
+    public async Task Refused_request_is_tagged_rejected_with_the_oauth_error_and_counted_under_the_grant_sent()
     {
         _harness.Mock.Expect(HttpMethod.Post, "https://idp.example/token")
             .Respond(HttpStatusCode.BadRequest, "application/json", """{"error":"invalid_client","error_description":"Unknown client"}""");
@@ -101,7 +68,7 @@ public sealed class TelemetryTests : IAsyncDisposable
 
         await Assert.ThrowsAsync<TokenRequestException>(async () => await _harness.Get(_name).GetTokenAsync());
 
-        var span = Assert.Single(_spans);
+        var span = Assert.Single(_capture.Spans);
         Assert.Equal("rejected", span.GetTagItem(TokenClientsTelemetry.OutcomeTag));
         Assert.Equal("invalid_client", span.GetTagItem(TokenClientsTelemetry.ErrorTag));
         Assert.Equal(typeof(TokenRequestException).FullName, span.GetTagItem("error.type"));
@@ -110,7 +77,7 @@ public sealed class TelemetryTests : IAsyncDisposable
         var request = Assert.Single(Of(TokenClientsTelemetry.TokenRequestsInstrument));
         Assert.Equal(1, request.Value);
         Assert.Equal("rejected", request.Tags[TokenClientsTelemetry.OutcomeTag]);
-        Assert.Equal("request", request.Tags[TokenClientsTelemetry.GrantTag]);
+        Assert.Equal("client_credentials", request.Tags[TokenClientsTelemetry.GrantTag]);
     }
 
     [Fact]
@@ -130,7 +97,7 @@ public sealed class TelemetryTests : IAsyncDisposable
         var durations = Of(TokenClientsTelemetry.TokenRequestDurationInstrument);
         Assert.Equal(2, durations.Count);
         Assert.All(durations, m => Assert.True(m.Value >= 0));
-        Assert.Equal(["request", "refresh_token"], _spans.Select(s => (string?)s.GetTagItem(TokenClientsTelemetry.GrantTag)));
+        Assert.Equal(["request", "refresh_token"], _capture.Spans.Select(s => (string?)s.GetTagItem(TokenClientsTelemetry.GrantTag)));
     }
 
     [Fact]
@@ -205,7 +172,7 @@ public sealed class TelemetryTests : IAsyncDisposable
 
         await Assert.ThrowsAsync<InteractionRequiredException>(async () => await _harness.Get(_name).GetTokenAsync(TokenContext.ForSubject("alice")));
 
-        Assert.Empty(_spans);
+        Assert.Empty(_capture.Spans);
         Assert.Empty(Of(TokenClientsTelemetry.TokenRequestsInstrument));
         Assert.Equal(1, Of(TokenClientsTelemetry.CacheMissesInstrument).Sum(m => m.Value));
     }
@@ -239,21 +206,5 @@ public sealed class TelemetryTests : IAsyncDisposable
         }
     }
 
-    private List<Measurement> Of(string instrument) => [.. _measurements.Where(m => m.Instrument == instrument)];
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var tag in tags)
-        {
-            copy[tag.Key] = tag.Value;
-        }
-
-        if (copy.GetValueOrDefault(TokenClientsTelemetry.ProviderTag) is string provider && provider.StartsWith(_name, StringComparison.Ordinal))
-        {
-            _measurements.Enqueue(new Measurement(instrument.Name, value, copy));
-        }
-    }
-
-    private sealed record Measurement(string Instrument, double Value, Dictionary<string, object?> Tags);
+    private List<TelemetryCapture.Measurement> Of(string instrument) => _capture.Of(instrument);
 }

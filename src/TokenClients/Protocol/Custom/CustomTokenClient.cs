@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using TokenClients.Diagnostics;
 using TokenClients.Internal;
 
 namespace TokenClients.Custom;
@@ -55,6 +56,7 @@ internal sealed class CustomTokenClient(string providerName, CustomTokenOptions 
         }
 
         Add(parameters, "grant_type", grantType);
+        TokenClientsDiagnostics.RecordGrant(grantType);
         return parameters;
     }
 

@@ -65,7 +65,8 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
     /// <summary>Reads the discovery document of the authority, once per cache period.</summary>
     protected async Task<DiscoveryDocumentResponse> DiscoverAsync()
     {
-        var document = await _discovery!.GetAsync().ConfigureAwait(false);
+        // Discovery and its key set are not the token request: their HTTP requests are not its attempts.
+        var document = await TokenClientsDiagnostics.OutsideTokenRequestAsync(_discovery!.GetAsync).ConfigureAwait(false);
         if (document.IsError)
         {
             _discovery.Refresh();
@@ -123,6 +124,7 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
         }
 
         Log.TokenRequestSent(Logger, ProviderName, grant);
+        TokenClientsDiagnostics.RecordGrant(grant);
         var client = CreateHttpClient();
         TokenResponse response;
         try
