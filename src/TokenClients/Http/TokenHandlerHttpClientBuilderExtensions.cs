@@ -10,8 +10,10 @@ public static class TokenHandlerHttpClientBuilderExtensions
     /// <summary>
     /// Adds a <see cref="TokenHandler"/> that puts the named provider's token on every request of this client
     /// whose origin is the client's <c>BaseAddress</c> or one of <see cref="TokenHandlerOptions.AllowedOrigins"/>.
-    /// With neither set, no request gets the token (and each logs a warning) unless
-    /// <see cref="TokenHandlerOptions.AllowAnyOrigin"/> is set. A redirect never carries it to another origin, and a
+    /// A request to another origin is sent without it (and logs a warning). With neither set, and without
+    /// <see cref="TokenHandlerOptions.AllowAnyOrigin"/>, every request fails with an <see cref="InvalidOperationException"/>
+    /// that says what to configure; a <c>BaseAddress</c> set in a typed client's constructor is set too late to be seen
+    /// here, so set it where the client is registered. A redirect never carries it to another origin, and a
     /// 401 from an origin a redirect led to is returned as it is: no new token is fetched and nothing is resent there.
     /// </summary>
     /// <remarks>
