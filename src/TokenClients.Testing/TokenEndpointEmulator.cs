@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace TokenClients.Testing;
@@ -106,6 +107,9 @@ public abstract partial class TokenEndpointEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
+
+        // A test helper leaves the process's signals alone: no console lifetime, no Ctrl+C or SIGTERM handler.
+        builder.Services.AddSingleton<IHostLifetime, EmulatorHostLifetime>();
         if (Options.LoggerFactory is { } loggers)
         {
             builder.Services.AddSingleton(loggers);

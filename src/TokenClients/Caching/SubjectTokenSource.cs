@@ -54,7 +54,7 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
     {
         var name = provider.Name;
         var stored = await store.GetAsync(name, subject, cancellationToken).ConfigureAwait(false)
-            ?? throw new InteractionRequiredException(name, subject, "No token set is stored for this user: the user has not signed in, or signed out.");
+            ?? throw new InteractionRequiredException(name, subject, "The user has not signed in (no token set is stored for this user, or the user signed out); sign the user in through IAuthorizationCodeFlow");
         var isDefault = entry.IsSubjectDefault;
         if (isDefault && provider.IsNewerAndFresh(entry, stored))
         {
@@ -70,7 +70,7 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
                     return stored;
                 }
 
-                throw new InteractionRequiredException(name, subject, "The access token expired and no usable refresh token is stored.");
+                throw new InteractionRequiredException(name, subject, "The access token expired and no usable refresh token is stored; the user must sign in again");
             }
 
             ThrowIfInDoubt(name, refreshToken);
@@ -119,7 +119,7 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
                     await store.TryRemoveAsync(name, subject, now, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                throw new InteractionRequiredException(name, subject, "The refresh token was rejected.", exception);
+                throw new InteractionRequiredException(name, subject, "The refresh token was rejected; the user must sign in again", exception);
             }
 
             // The old refresh token may be consumed already: the rotated one must reach the store whatever happens next.
@@ -129,7 +129,7 @@ internal sealed class SubjectTokenSource(TokenProvider provider, ITokenStore sto
             {
                 if (await store.GetAsync(name, subject, CancellationToken.None).ConfigureAwait(false) is null)
                 {
-                    throw new InteractionRequiredException(name, subject, "The user's token set was removed (signed out) while it was being refreshed.");
+                    throw new InteractionRequiredException(name, subject, "The user's token set was removed (signed out) while it was being refreshed; the user must sign in again");
                 }
 
                 Safe.Log(provider.Logger, static (logger, name) => Log.RefreshRaceLost(logger, name), name);

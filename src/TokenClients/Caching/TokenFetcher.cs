@@ -195,7 +195,15 @@ internal sealed class TokenFetcher(TokenProvider provider, ITokenSource source, 
         }
         else
         {
-            Safe.Log(provider.Logger, static (logger, state) => Log.TokenAcquisitionFailed(logger, state.Name, state.Failure), (provider.Name, Failure: failure!));
+            // A typed failure reaches every caller, who logs it with its stack: here once, by its message (never a secret).
+            if (failure is TokenRequestException typed)
+            {
+                Safe.Log(provider.Logger, static (logger, state) => Log.TokenAcquisitionFailed(logger, state.Name, state.Reason), (provider.Name, Reason: typed.Message));
+            }
+            else
+            {
+                Safe.Log(provider.Logger, static (logger, state) => Log.TokenAcquisitionFailedUnexpectedly(logger, state.Name, state.Failure), (provider.Name, Failure: failure!));
+            }
         }
     }
 

@@ -20,14 +20,17 @@ public static class TokenProvidersConfigurationServiceCollectionExtensions
     /// configuration source (user secrets, environment variables such as <c>TokenProviders__oli__Password</c>).
     /// A bad value or an unknown key fails start-up with an <see cref="Options.OptionsValidationException"/> whose
     /// message names the full key (<c>TokenProviders:oli:Cache:ClockSkew must be a time span such as 00:05:00.</c>);
-    /// no message quotes a value.
+    /// no message quotes a value. Validation errors of an entry's settings name the full key as well
+    /// (<c>TokenProviders:idp:ClientId is required.</c>).
     /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section whose children are the providers.</param>
     /// <param name="configure">Configures each provider further in code (a primary handler, resilience, …); optional.</param>
     /// <returns>The service collection.</returns>
     /// <exception cref="InvalidOperationException">
-    /// An entry has no <c>Kind</c> or an unknown one (the message lists every such entry), or a provider name is taken.
+    /// An entry has no <c>Kind</c> or an unknown one (the message lists every such entry), or a provider name is taken
+    /// (names are case-insensitive). A section without entries (a misspelt or missing section) fails the host's start
+    /// instead, and names the section.
     /// </exception>
     public static IServiceCollection AddTokenProviders(this IServiceCollection services, IConfiguration configuration, Action<ITokenProviderBuilder>? configure = null) =>
         services.AddTokenProviders(configuration, TokenProvidersConfiguration.Kinds, configure);
@@ -64,10 +67,20 @@ public static class TokenProvidersConfigurationServiceCollectionExtensions
             throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
         }
 
+        if (entries.Count == 0)
+        {
+            // Nothing to register: the host's start (or the first lookup of a provider) says which section was empty.
+            var registry = TokenProviderRegistry.From(services);
+            registry.EmptySections.Add(configuration is IConfigurationSection section ? section.Path : "(the configuration root)");
+            TokenProviderNames.AddLookups(services);
+        }
+
         foreach (var (entry, kind) in entries)
         {
             services.AddTokenProvider(entry.Key, builder =>
             {
+                // Validation messages then name settings by their configuration path, as the binder's own do.
+                TokenProviderRegistry.From(builder.Services).Get(builder.Name).ConfigurationPath = entry.Path;
                 kind.Apply(builder, entry);
                 builder.ConfigureProvider(options => TokenProvidersConfiguration.BindCache(entry, builder.Name, options));
                 configure?.Invoke(builder);

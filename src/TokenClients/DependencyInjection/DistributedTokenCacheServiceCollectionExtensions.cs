@@ -50,6 +50,9 @@ public static class DistributedTokenCacheServiceCollectionExtensions
             "DistributedTokenCacheOptions: LockLifetime and PollInterval must be positive, LockWait and UnavailableBackoff not negative.")
             .Validate(o => o.KeySecret is null || SharedTokenKeys.ParseSecret(o.KeySecret)!.Length >= 32,
             "DistributedTokenCacheOptions: KeySecret must be base64 of at least 32 bytes, or a text of at least 32 bytes (UTF-8).")
+            // Checked when the host starts, not at the first token request.
+            .Validate<IServiceProvider>(static (_, services) => services.GetService<IDistributedCache>() is not null, NoDistributedCache)
+            .Validate<IServiceProvider>(static (_, services) => services.GetService<IDataProtectionProvider>() is not null, NoDataProtection)
             .ValidateOnStart();
         if (configure is not null)
         {
@@ -121,11 +124,17 @@ public static class DistributedTokenCacheServiceCollectionExtensions
             services.GetRequiredService<SharedTokenKeys>()));
     }
 
+    private const string NoDataProtection =
+        "AddTokenClientsDistributedCache: shared token caching encrypts token sets with Data Protection: call services.AddDataProtection() with a key ring and application name shared by every instance.";
+
+    private const string NoDistributedCache =
+        "AddTokenClientsDistributedCache: shared token caching needs an IDistributedCache, and none is registered: register one, for example services.AddStackExchangeRedisCache(…), or use AddTokenClientsRedis(…).";
+
     private static IDataProtectionProvider RequireDataProtection(IServiceProvider services) => services.GetService<IDataProtectionProvider>()
-        ?? throw new InvalidOperationException("Shared token caching encrypts token sets with Data Protection: call services.AddDataProtection() with a key ring and application name shared by every instance.");
+        ?? throw new InvalidOperationException(NoDataProtection);
 
     private static IDistributedCache RequireDistributedCache(IServiceProvider services) => services.GetService<IDistributedCache>()
-        ?? throw new InvalidOperationException("Shared token caching needs an IDistributedCache: register one, for example services.AddStackExchangeRedisCache(…).");
+        ?? throw new InvalidOperationException(NoDistributedCache);
 
     private static string Prefix(IServiceProvider services) => services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>().Value.KeyPrefix;
 

@@ -18,7 +18,7 @@ internal abstract class OAuth2ClientOptionsValidator<TOptions>(string providerNa
 
         if (options.TokenEndpoint is null && options.Authority is null)
         {
-            errors.Add($"Token provider '{ProviderName}': set {nameof(options.TokenEndpoint)} or {nameof(options.Authority)} (for discovery).");
+            errors.Add($"set {nameof(options.TokenEndpoint)} or {nameof(options.Authority)} (for discovery).");
         }
 
         errors.RequireSecureEndpoint(nameof(options.TokenEndpoint), options.TokenEndpoint, required: false);

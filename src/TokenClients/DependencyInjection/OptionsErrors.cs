@@ -2,20 +2,38 @@ using Microsoft.Extensions.Options;
 
 namespace TokenClients.Internal;
 
-/// <summary>Collects configuration errors of one provider, each message naming the provider and the setting.</summary>
-internal sealed class OptionsErrors(string providerName)
+/// <summary>
+/// Collects configuration errors of one provider, each message naming the provider and the setting: by its configuration
+/// path (<c>TokenProviders:idp:ClientId is required.</c>, the form the configuration binder's own errors take) when the
+/// provider was registered from configuration, else by provider and option name (<c>Token provider 'idp': ClientId is
+/// required.</c>).
+/// </summary>
+/// <param name="providerName">The provider name.</param>
+/// <param name="configurationPath">The path of the provider's configuration entry, when it was registered from one.</param>
+internal sealed class OptionsErrors(string providerName, string? configurationPath = null)
 {
     private readonly List<string> _errors = [];
 
     public ValidateOptionsResult Result => _errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_errors);
 
-    public void Add(string message) => _errors.Add(message);
+    /// <summary>Adds a message about the provider as a whole; it is prefixed with the provider's name or configuration path.</summary>
+    /// <param name="problem">What is wrong, a sentence that names the settings involved.</param>
+    public void Add(string problem) =>
+        _errors.Add(configurationPath is null ? $"Token provider '{providerName}': {problem}" : $"{configurationPath}: {problem}");
+
+    /// <summary>Adds a message about one setting: <c>TokenProviders:idp:ClientId is required.</c> or <c>Token provider 'idp': ClientId is required.</c></summary>
+    /// <param name="setting">The option name (<c>Response.AccessToken</c> for a nested one).</param>
+    /// <param name="problem">What is wrong with it ("is required.").</param>
+    public void AddSetting(string setting, string problem) =>
+        _errors.Add(configurationPath is null
+            ? $"Token provider '{providerName}': {setting} {problem}"
+            : $"{configurationPath}:{setting.Replace('.', ':')} {problem}");
 
     public void RequireValue(string setting, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            Add($"Token provider '{providerName}': {setting} is required.");
+            AddSetting(setting, "is required.");
         }
     }
 
@@ -23,7 +41,7 @@ internal sealed class OptionsErrors(string providerName)
     {
         if (value < TimeSpan.Zero)
         {
-            Add($"Token provider '{providerName}': {setting} must not be negative.");
+            AddSetting(setting, "must not be negative.");
         }
     }
 
@@ -31,7 +49,7 @@ internal sealed class OptionsErrors(string providerName)
     {
         if (value <= 0)
         {
-            Add($"Token provider '{providerName}': {setting} must be positive.");
+            AddSetting(setting, "must be positive.");
         }
     }
 
@@ -39,7 +57,7 @@ internal sealed class OptionsErrors(string providerName)
     {
         if (value <= TimeSpan.Zero)
         {
-            Add($"Token provider '{providerName}': {setting} must be positive.");
+            AddSetting(setting, "must be positive.");
         }
     }
 
@@ -53,7 +71,7 @@ internal sealed class OptionsErrors(string providerName)
         {
             if (required)
             {
-                Add($"Token provider '{providerName}': {setting} is required.");
+                AddSetting(setting, "is required.");
             }
 
             return;
@@ -61,11 +79,11 @@ internal sealed class OptionsErrors(string providerName)
 
         if (!endpoint.IsAbsoluteUri)
         {
-            Add($"Token provider '{providerName}': {setting} must be an absolute URL.");
+            AddSetting(setting, "must be an absolute URL.");
         }
         else if (!IsSecure(endpoint))
         {
-            Add($"Token provider '{providerName}': {setting} must use https (plain http is allowed only for loopback addresses), but is '{endpoint.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped)}'.");
+            AddSetting(setting, $"must use https (plain http is allowed only for loopback addresses), but is '{endpoint.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped)}'.");
         }
     }
 

@@ -15,6 +15,9 @@ internal abstract class ProviderOptionsValidator<TOptions>(string providerName) 
     /// <summary>Gets the provider whose options this validator checks.</summary>
     protected string ProviderName { get; } = providerName;
 
+    /// <summary>Gets or sets the path of the provider's configuration entry, when it was registered from configuration; messages then name settings by their full key.</summary>
+    internal string? ConfigurationPath { get; set; }
+
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         if (!string.Equals(name, ProviderName, StringComparison.Ordinal))
@@ -22,7 +25,7 @@ internal abstract class ProviderOptionsValidator<TOptions>(string providerName) 
             return ValidateOptionsResult.Skip;
         }
 
-        var errors = new OptionsErrors(ProviderName);
+        var errors = new OptionsErrors(ProviderName, ConfigurationPath);
         Validate(options, errors);
         return errors.Result;
     }

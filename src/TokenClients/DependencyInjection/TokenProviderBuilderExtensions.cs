@@ -102,6 +102,11 @@ public static class TokenProviderBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<TOptions>(builder.Name).Configure(configure).ValidateOnStart();
+        if (validator is ProviderOptionsValidator<TOptions> providerValidator)
+        {
+            providerValidator.ConfigurationPath = TokenProviderRegistry.From(builder.Services).ConfigurationPathOf(builder.Name);
+        }
+
         builder.Services.AddSingleton(validator);
     }
 }

@@ -6,8 +6,9 @@ namespace TokenClients.DependencyInjection;
 /// <summary>Checks each provider's policy settings and that a token client was chosen for it.</summary>
 internal sealed class TokenProviderOptionsValidator(TokenProviderRegistry registry) : IValidateOptions<TokenProviderOptions>
 {
-    public static string NoClientMessage(string name) =>
-        $"Token provider '{name}' has no token client: call UseClientCredentials, UsePassword, UseAuthorizationCode, a vendor's Use… method or UseTokenClient on its builder.";
+    private const string NoClient = "no token client was chosen: call UseClientCredentials, UsePassword, UseAuthorizationCode, a vendor's Use… method or UseTokenClient on its builder.";
+
+    public static string NoClientMessage(string name) => $"Token provider '{name}': {NoClient}";
 
     public ValidateOptionsResult Validate(string? name, TokenProviderOptions options)
     {
@@ -16,10 +17,11 @@ internal sealed class TokenProviderOptionsValidator(TokenProviderRegistry regist
             return ValidateOptionsResult.Skip;
         }
 
-        var errors = new OptionsErrors(name);
+        // Configured under the entry's Cache subsection when the provider came from configuration.
+        var errors = new OptionsErrors(name, registry.ConfigurationPathOf(name) is { } entry ? entry + ":" + ProviderKind.CacheKey : null);
         if (registry.KindOf(name) is null)
         {
-            errors.Add(NoClientMessage(name));
+            errors.Add(NoClient);
         }
 
         errors.RequireNonNegative(nameof(options.ClockSkew), options.ClockSkew);
@@ -28,7 +30,7 @@ internal sealed class TokenProviderOptionsValidator(TokenProviderRegistry regist
         errors.RequireNonNegative(nameof(options.RejectedTokenCooldown), options.RejectedTokenCooldown);
         if (options.MaxCachedContexts < 1)
         {
-            errors.Add($"Token provider '{name}': {nameof(options.MaxCachedContexts)} must be at least 1.");
+            errors.AddSetting(nameof(options.MaxCachedContexts), "must be at least 1.");
         }
 
         return errors.Result;

@@ -21,10 +21,14 @@ public static class TokenProviderServiceCollectionExtensions
     /// Choose the token client on the returned builder (<c>UseClientCredentials</c>, <c>UseOli</c>, …).
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="name">The provider name, unique in the collection.</param>
+    /// <param name="name">
+    /// The provider name, unique in the collection. Names are case-insensitive, as configuration keys are: a second
+    /// provider named <c>IDP</c> beside <c>idp</c> is refused, and <c>AddTokenHandler("IDP")</c> or a keyed lookup of
+    /// <c>"IDP"</c> finds <c>idp</c>.
+    /// </param>
     /// <param name="configure">Configures the provider: at least one <c>Use…</c> call.</param>
     /// <returns>The provider's builder.</returns>
-    /// <exception cref="InvalidOperationException">A provider with this name is already registered.</exception>
+    /// <exception cref="InvalidOperationException">A provider with this name, in any case, is already registered.</exception>
     public static ITokenProviderBuilder AddTokenProvider(this IServiceCollection services, string name, Action<ITokenProviderBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -84,7 +88,7 @@ public static class TokenProviderServiceCollectionExtensions
         var registry = TokenProviderRegistry.From(services);
         if (!registry.TryAdd(name, resilience))
         {
-            throw new InvalidOperationException($"A token provider named '{name}' is already registered; provider names must be unique.");
+            throw new InvalidOperationException($"A token provider named '{registry.Find(name)}' is already registered; provider names must be unique, and are case-insensitive ('{name}' is the same name).");
         }
 
         services.TryAddSingleton(TimeProvider.System);
@@ -96,6 +100,7 @@ public static class TokenProviderServiceCollectionExtensions
         DistributedTokenCacheServiceCollectionExtensions.AddCoordinator(services);
         services.AddOptions<TokenProviderOptions>(name).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, TokenProviderOptionsValidator>());
+        TokenProviderNames.AddLookups(services);
         services.AddKeyedSingleton<ITokenProvider>(name, (provider, _) => CreateProvider(provider, name));
 
         var builder = new TokenProviderBuilder(name, services);

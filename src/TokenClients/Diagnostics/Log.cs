@@ -11,8 +11,10 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Debug, "Token provider '{Provider}' acquired a token valid until {ExpiresAt:O}.")]
     public static partial void TokenAcquired(ILogger logger, string provider, DateTimeOffset expiresAt);
 
-    [LoggerMessage(2, LogLevel.Warning, "Token provider '{Provider}' could not obtain a token.")]
-    public static partial void TokenAcquisitionFailed(ILogger logger, string provider, Exception exception);
+    // The caller receives the exception and logs it with its stack trace (the ASP.NET Core pipeline does): this line
+    // says what failed, once, without repeating the stack.
+    [LoggerMessage(2, LogLevel.Warning, "Token provider '{Provider}' could not obtain a token: {Reason}")]
+    public static partial void TokenAcquisitionFailed(ILogger logger, string provider, string reason);
 
     [LoggerMessage(3, LogLevel.Warning, "Token provider '{Provider}' failed to refresh ahead of expiry; the current token is still served and the refresh is retried in {RetryInterval}.")]
     public static partial void RefreshAheadFailed(ILogger logger, string provider, TimeSpan retryInterval, Exception exception);
@@ -76,4 +78,7 @@ internal static partial class Log
 
     [LoggerMessage(62, LogLevel.Warning, "Token provider '{Provider}': {Max} sign-ins are waiting for their callback; starting more drops the oldest.")]
     public static partial void PendingSignInsAtCapacity(ILogger logger, string provider, int max);
+
+    [LoggerMessage(80, LogLevel.Warning, "Token provider '{Provider}' could not obtain a token: its token client failed unexpectedly.")]
+    public static partial void TokenAcquisitionFailedUnexpectedly(ILogger logger, string provider, Exception exception);
 }

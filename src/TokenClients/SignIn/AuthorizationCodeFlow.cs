@@ -69,7 +69,7 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
         if (query["error"] is { } error)
         {
             var description = query["error_description"] is { } text ? SanitizeErrorDescription(text) : "no description";
-            throw new InteractionRequiredException(providerName, signIn.Subject, $"The sign-in was refused ({SanitizeError(error)}: {description}).");
+            throw new InteractionRequiredException(providerName, signIn.Subject, $"The sign-in was refused ({SanitizeError(error)}: {description}); the user must sign in again");
         }
 
         var code = query["code"];

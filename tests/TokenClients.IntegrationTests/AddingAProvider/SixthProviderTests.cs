@@ -78,7 +78,7 @@ public sealed class SixthProviderTests : IAsyncLifetime, IDisposable
         var error = Assert.ThrowsAny<Exception>(validator.Validate);
 
         var message = error is AggregateException all ? string.Join(Environment.NewLine, all.InnerExceptions.Select(e => e.Message)) : error.Message;
-        Assert.Contains("Token provider 'corvid': ClientSecret is required.", message, StringComparison.Ordinal);
+        Assert.Contains("TokenProviders:corvid:ClientSecret is required.", message, StringComparison.Ordinal);
         Assert.Contains("TokenProviders:other:ClientSecert is not a setting of Kind 'Corvid'; the settings are DefaultTokenLifetime, AcceptedTokenTypes, BaseAddress, ClientId, ClientSecret, Kind, Cache.",
             message, StringComparison.Ordinal);
         Assert.DoesNotContain("\"x\"", message, StringComparison.Ordinal);

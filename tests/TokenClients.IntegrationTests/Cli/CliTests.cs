@@ -207,7 +207,7 @@ public sealed class CliTests : IAsyncLifetime
     [InlineData("""{"TokenProviders":{"mluvii":{"Kind":"Foo"}}}""", "tokenclients: TokenProviders:mluvii: Kind 'Foo' is not one of Mluvii, MoodHood,")]
     [InlineData("""{"TokenProviders":{"mluvii":{"Kind":"Mluvii","ClientId":"demo-client","ClientSecret":"demo-secret","Cache":{"ClockSkew":"later"}}}}""",
         "tokenclients: TokenProviders:mluvii:Cache:ClockSkew must be a time span")]
-    [InlineData("""{"TokenProviders":{"mluvii":{"Kind":"Mluvii","ClientSecret":"demo-secret"}}}""", "tokenclients: Token provider 'mluvii': ClientId is required.")]
+    [InlineData("""{"TokenProviders":{"mluvii":{"Kind":"Mluvii","ClientSecret":"demo-secret"}}}""", "tokenclients: TokenProviders:mluvii:ClientId is required.")]
     [InlineData("""{"TokenProviders":""", "tokenclients: '{config}' is not valid JSON")]
     [InlineData("""{"Logging":{}}""", "tokenclients: '{config}' has no TokenProviders section")]
     public async Task Bad_configuration_is_one_line_on_stderr_and_a_failure(string json, string expected)

@@ -180,8 +180,9 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
 
         var error = Assert.Throws<OptionsValidationException>(_harness.Provider.GetRequiredService<IStartupValidator>().Validate);
 
-        Assert.Contains("'crm'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ClientId is required", error.Message, StringComparison.Ordinal);
+        // The configuration path, the form the binder's own errors take.
+        Assert.Contains("TokenProviders:crm:ClientId is required.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Token provider 'crm'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -222,13 +223,13 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     }
 
     [Fact]
-    public void No_entries_register_nothing()
+    public void No_entries_register_no_provider_and_fail_the_start_naming_the_section()
     {
-        var before = _harness.Services.Count;
-
         _harness.Services.AddTokenProviders(Json("{}").GetSection("TokenProviders"));
 
-        Assert.Equal(before, _harness.Services.Count);
+        Assert.DoesNotContain(_harness.Services, d => d.IsKeyedService && d.ServiceKey is string);
+        var error = Assert.Throws<OptionsValidationException>(_harness.Provider.GetRequiredService<IStartupValidator>().Validate);
+        Assert.Contains("configuration section 'TokenProviders': it is missing or empty", error.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, Type> KindsAndOptions => new()

@@ -50,7 +50,7 @@ internal sealed class AuthorizationCodeTokenClient(string providerName, Authoriz
     public int MaxPendingSignIns => Options.MaxPendingSignIns;
 
     public override Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
-        throw new InteractionRequiredException(ProviderName, context.Subject, $"Tokens of this provider come from a sign-in through {nameof(IAuthorizationCodeFlow)}.");
+        throw new InteractionRequiredException(ProviderName, context.Subject, $"The user has not signed in: tokens of this provider come from a sign-in through {nameof(IAuthorizationCodeFlow)}");
 
     public async ValueTask<Uri> GetAuthorizeEndpointAsync(CancellationToken cancellationToken) =>
         Options.AuthorizeEndpoint ?? new Uri((await DiscoverAsync().ConfigureAwait(false)).AuthorizeEndpoint

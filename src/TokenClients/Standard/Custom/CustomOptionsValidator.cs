@@ -24,19 +24,19 @@ internal sealed class CustomOptionsValidator(string providerName, TokenProviderR
             errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
         }
 
-        if (options.BearerTokenProvider is { } bearer && (bearer == name || !registry.Contains(bearer)))
+        if (options.BearerTokenProvider is { } bearer && (string.Equals(bearer, name, StringComparison.OrdinalIgnoreCase) || !registry.Contains(bearer)))
         {
-            errors.Add($"Token provider '{name}': {nameof(options.BearerTokenProvider)} '{bearer}' must name another registered provider.");
+            errors.AddSetting(nameof(options.BearerTokenProvider), $"'{bearer}' must name another registered provider.");
         }
 
         if (options.RequestIdParameter is { Length: > 0 } idParameter && options.Parameters.ContainsKey(idParameter))
         {
-            errors.Add($"Token provider '{name}': {nameof(options.RequestIdParameter)} '{idParameter}' is also among {nameof(options.Parameters)}; send it once.");
+            errors.AddSetting(nameof(options.RequestIdParameter), $"'{idParameter}' is also among {nameof(options.Parameters)}; send it once.");
         }
 
         if (options.RequestIdHeader is { Length: > 0 } idHeader && options.Headers.ContainsKey(idHeader))
         {
-            errors.Add($"Token provider '{name}': {nameof(options.RequestIdHeader)} '{idHeader}' is also among {nameof(options.Headers)}; send it once.");
+            errors.AddSetting(nameof(options.RequestIdHeader), $"'{idHeader}' is also among {nameof(options.Headers)}; send it once.");
         }
 
         errors.RequirePositive(nameof(options.DefaultTokenLifetime), options.DefaultTokenLifetime);

@@ -13,7 +13,7 @@ internal sealed class MoodHoodOptionsValidator(string providerName) : ProviderOp
         errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
         if (string.IsNullOrEmpty(options.Username) != string.IsNullOrEmpty(options.Password))
         {
-            errors.Add($"Token provider '{ProviderName}': set both {nameof(options.Username)} and {nameof(options.Password)} for user tokens, or neither for the client token.");
+            errors.Add($"set both {nameof(options.Username)} and {nameof(options.Password)} for user tokens, or neither for the client token.");
         }
 
         errors.RequirePositive(nameof(options.DefaultTokenLifetime), options.DefaultTokenLifetime);
