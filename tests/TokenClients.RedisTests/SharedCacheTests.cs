@@ -37,7 +37,7 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
             services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
             services.AddTokenProvider("mluvii", p => p.UseMluvii(o =>
             {
-                o.BaseAddress = emulator.BaseAddress;
+                o.Authority = emulator.BaseAddress;
                 o.ClientId = "demo-client";
                 o.ClientSecret = "demo-secret";
             }));
@@ -111,7 +111,7 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
             services.AddTokenClientsRedis(redis.Server.Configuration, o => o.KeyPrefix = prefix);
             services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
             {
-                o.BaseAddress = justLogin.BaseAddress;
+                o.Authority = justLogin.BaseAddress;
                 o.ClientId = "demo-client";
                 o.ClientSecret = "demo-secret";
                 o.RedirectUri = new Uri("http://127.0.0.1/callback");
@@ -527,7 +527,7 @@ public sealed class SharedCacheTests(RedisFixture redis) : IAsyncLifetime, IDisp
         services.AddTokenClientsDistributedCache(o => o.KeyPrefix = prefix);
         services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
         {
-            o.BaseAddress = justLogin.BaseAddress;
+            o.Authority = justLogin.BaseAddress;
             o.ClientId = "demo-client";
             o.ClientSecret = "demo-secret";
             o.RedirectUri = new Uri("http://127.0.0.1/callback");

@@ -77,7 +77,7 @@ public sealed class PackageTests : IDisposable
             var services = new ServiceCollection();
             services.AddTokenProvider("mluvii", p => p.UseMluvii(o =>
             {
-                o.BaseAddress = mluvii.BaseAddress;
+                o.Authority = mluvii.BaseAddress;
                 o.ClientId = "demo-client";
                 o.ClientSecret = "demo-secret";
             }));

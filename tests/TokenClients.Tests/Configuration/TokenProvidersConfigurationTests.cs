@@ -142,7 +142,7 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     [InlineData("UseDiscovery", "maybe-7b1c", "TokenProviders:crm:UseDiscovery must be true or false.")]
     [InlineData("ServerAddress", "not a url 7b1c", "TokenProviders:crm:ServerAddress must be an absolute URL.")]
     [InlineData("DefaultTokenLifetime", "7b1c", "TokenProviders:crm:DefaultTokenLifetime must be a time span such as 00:05:00.")]
-    [InlineData("ClientSecert", "7b1c", "TokenProviders:crm:ClientSecert is not a setting of Kind 'Oli'; the settings are DefaultTokenLifetime, AcceptedTokenTypes, ServerAddress, Realm,")]
+    [InlineData("ClientSecert", "7b1c", "TokenProviders:crm:ClientSecert is not a setting of Kind 'Oli'; the settings are DefaultTokenLifetime, AcceptedTokenTypes, Authority, Realm,")]
     [InlineData("Cache:Skew", "7b1c", "TokenProviders:crm:Cache:Skew is not a setting of Cache; the settings are ClockSkew, RefreshBeforeExpiry, RefreshRetryInterval, RejectedTokenCooldown, MaxCachedContexts, ReusableRefreshTokens.")]
     [InlineData("Cache", "7b1c", "TokenProviders:crm:Cache must be a section, not a single value.")]
     public void Bad_value_fails_on_start_naming_the_key_without_quoting_the_value(string key, string value, string message)

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace TokenClients.Vendors.MoodHood;
 
 /// <summary>
@@ -6,8 +8,17 @@ namespace TokenClients.Vendors.MoodHood;
 /// </summary>
 public sealed class MoodHoodOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets MoodHood's address. Default: <see cref="MoodHoodDefaults.BaseAddress"/>.</summary>
-    public Uri BaseAddress { get; set; } = MoodHoodDefaults.BaseAddress;
+    /// <summary>Gets or sets MoodHood's address, that of its token endpoint. Default: <see cref="MoodHoodDefaults.BaseAddress"/>.</summary>
+    public Uri Authority { get; set; } = MoodHoodDefaults.BaseAddress;
+
+    /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
+    [Obsolete("Use Authority.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Uri BaseAddress
+    {
+        get => Authority;
+        set => Authority = value;
+    }
 
     /// <summary>Gets or sets the clientId from MoodHood's Integration page.</summary>
     public string? ClientId { get; set; }
@@ -22,5 +33,5 @@ public sealed class MoodHoodOptions : TokenClientOptions
     public string? Password { get; set; }
 
     /// <summary>Gets the token endpoint.</summary>
-    public Uri TokenEndpoint => new(BaseAddress.AbsoluteUri.EndsWith('/') ? BaseAddress : new Uri(BaseAddress.AbsoluteUri + "/"), MoodHoodDefaults.TokenPath);
+    public Uri TokenEndpoint => new(Authority.AbsoluteUri.EndsWith('/') ? Authority : new Uri(Authority.AbsoluteUri + "/"), MoodHoodDefaults.TokenPath);
 }

@@ -42,6 +42,6 @@ public sealed class MoodHoodCase : VendorCase<MoodHoodEmulator, MoodHoodOptions>
     protected override void Use(ITokenProviderBuilder provider, Action<MoodHoodOptions> configure) => provider.UseMoodHood(configure);
 
     protected override void Configure(MoodHoodOptions options, MoodHoodEmulator emulator, Uri target, VendorCredentials credentials) =>
-        (options.BaseAddress, options.ClientId, options.ClientSecret, options.Username, options.Password) =
+        (options.Authority, options.ClientId, options.ClientSecret, options.Username, options.Password) =
         (target, credentials.ClientId, credentials.Secret, credentials.User, credentials.Password);
 }
