@@ -32,6 +32,13 @@ public sealed class MoodHoodOptions : TokenClientOptions
     /// <summary>Gets or sets the user's password. Never logged.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the account may use the <c>refresh_token</c> grant. Default: <see langword="true"/>. Set it
+    /// to <see langword="false"/> for a MoodHood account without a refresh grant: renewals then request a new token
+    /// (client credentials, or the user's password) straight away instead of first sending a refresh MoodHood refuses.
+    /// </summary>
+    public bool UseRefreshTokens { get; set; } = true;
+
     /// <summary>Gets the token endpoint.</summary>
     public Uri TokenEndpoint => new(Authority.AbsoluteUri.EndsWith('/') ? Authority : new Uri(Authority.AbsoluteUri + "/"), MoodHoodDefaults.TokenPath);
 }

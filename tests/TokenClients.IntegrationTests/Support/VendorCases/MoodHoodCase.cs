@@ -10,9 +10,6 @@ public sealed class MoodHoodCase : VendorCase<MoodHoodEmulator, MoodHoodOptions>
 {
     public override string Name => "moodhood";
 
-    // MoodHood's first token request is the client stage, a provider of its own.
-    public override string FirstProviderName => "moodhood.client";
-
     public override string AcquireGrant => "password";
 
     // vendors/README.md (MoodHood): refresh with the same JSON shape and grant_type=refresh_token.
@@ -23,7 +20,8 @@ public sealed class MoodHoodCase : VendorCase<MoodHoodEmulator, MoodHoodOptions>
 
     public override VendorRefusal WrongClientRefusal { get; } = new(HttpStatusCode.Unauthorized, "invalid_client");
 
-    public override VendorRefusal? WrongPasswordRefusal { get; } = new(HttpStatusCode.BadRequest, "invalid_grant");
+    // docs/vendors/moodhood.md: a refused password gets the same bare 401 as a refused client token.
+    public override VendorRefusal? WrongPasswordRefusal { get; } = new(HttpStatusCode.Unauthorized, null);
 
     public override async Task<TokenEndpointEmulator> StartEmulatorAsync(TimeProvider time, TimeSpan? lifetime = null, Action<EmulatorOptions>? adjust = null)
     {
