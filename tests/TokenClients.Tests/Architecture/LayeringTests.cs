@@ -24,6 +24,49 @@ public sealed partial class LayeringTests
         ("Configuration/", 8),
     ];
 
+    /// <summary>
+    /// Test files being split into files of one class each, at most 250 lines, on another branch right now; exempt from
+    /// both rules until that split is merged, then this list is emptied.
+    /// </summary>
+    private static readonly HashSet<string> BeingSplit = new(StringComparer.Ordinal)
+    {
+        "tests/TokenClients.Tests/Vendors/VendorWireTests.cs",
+        "tests/TokenClients.Tests/Configuration/TokenProvidersConfigurationTests.cs",
+    };
+
+    /// <summary>
+    /// Library files that still declare a small companion type (an options enum, an exception, a JSON context) beside
+    /// their main type. Each is to move into a file of its own; the list only shrinks.
+    /// </summary>
+    private static readonly HashSet<string> StillSeveralTypes = new(StringComparer.Ordinal)
+    {
+        "src/TokenClients.Testing/EmulatorJournal.cs",
+        "src/TokenClients.Testing/FaultInjector.cs",
+        "src/TokenClients.Testing/OidcEmulator.cs",
+        "src/TokenClients.Testing/StandardOAuth2EmulatorOptions.cs",
+        "src/TokenClients.Testing/TokenEndpointEmulator.cs",
+        "src/TokenClients.Testing/Vendors/OliEmulator.cs",
+        "src/TokenClients.Testing/Vendors/TelmaiEmulator.cs",
+        "src/TokenClients/Abstractions/IAuthorizationCodeFlow.cs",
+        "src/TokenClients/Caching/Distributed/ISharedTokenBackend.cs",
+        "src/TokenClients/Caching/Distributed/ProtectedStore.cs",
+        "src/TokenClients/Caching/Distributed/SharedPayload.cs",
+        "src/TokenClients/Caching/TokenEntry.cs",
+        "src/TokenClients/DependencyInjection/ProviderKind.cs",
+        "src/TokenClients/DependencyInjection/TokenProviderRegistry.cs",
+        "src/TokenClients/Http/TokenHandlerBuilderFilter.cs",
+        "src/TokenClients/Protocol/ConfigurationFingerprint.cs",
+        "src/TokenClients/Protocol/Custom/CustomTokenOptions.cs",
+        "src/TokenClients/Protocol/OAuth2/AuthorizationCodeTokenClient.cs",
+        "src/TokenClients/Protocol/OAuth2/OAuth2ClientOptions.cs",
+        "src/TokenClients/Protocol/OneTimeCredential.cs",
+        "src/TokenClients/Protocol/OneTimeCredentialHandler.cs",
+        "src/TokenClients/Protocol/ResponseSizeLimitHandler.cs",
+        "src/TokenClients/Protocol/TokenEndpointFailureHandler.cs",
+        "src/TokenClients/Protocol/TokenResponseOptions.cs",
+        "src/TokenClients/SignIn/PendingSignIns.cs",
+    };
+
     [Fact]
     public void No_folder_uses_a_higher_layer_or_another_kind()
     {
@@ -71,16 +114,51 @@ public sealed partial class LayeringTests
     }
 
     [Fact]
-    public void No_source_file_is_over_250_lines()
+    public void No_source_or_test_file_is_over_250_lines()
     {
-        var long_ = Directory.EnumerateFiles(Path.Combine(Root(), "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(p => !IsBuildOutput(p))
-            .Select(p => (Path: Path.GetRelativePath(Root(), p), Lines: File.ReadAllLines(p).Length))
+        var long_ = CodeFiles()
+            .Where(f => !BeingSplit.Contains(f.Path))
+            .Select(f => (f.Path, Lines: LineCount(f.Text)))
             .Where(f => f.Lines > 250)
-            .Select(f => $"{f.Path}: {f.Lines} lines");
+            .Select(f => $"{f.Path}: {f.Lines} lines")
+            .ToList();
 
-        Assert.Empty(long_);
+        Assert.True(long_.Count == 0, "Files over 250 lines:\n" + string.Join('\n', long_));
     }
+
+    [Fact]
+    public void Every_source_and_test_file_declares_one_top_level_type()
+    {
+        var crowded = CodeFiles()
+            .Where(f => !BeingSplit.Contains(f.Path) && !StillSeveralTypes.Contains(f.Path))
+            .Select(f => (f.Path, Types: TopLevelType().Matches(Code(f.Text)).Select(m => m.Groups["name"].Value).ToList()))
+            .Where(f => f.Types.Count > 1)
+            .Select(f => $"{f.Path}: {string.Join(", ", f.Types)}")
+            .ToList();
+
+        Assert.True(crowded.Count == 0, "Files declaring several top-level types:\n" + string.Join('\n', crowded));
+    }
+
+    [Fact]
+    public void Files_listed_as_exceptions_still_need_to_be()
+    {
+        // An exception that no longer applies is taken off its list, so that the file is checked again.
+        var files = CodeFiles().ToDictionary(f => f.Path, f => f.Text, StringComparer.Ordinal);
+        var stale = BeingSplit.Concat(StillSeveralTypes)
+            .Where(path => !files.TryGetValue(path, out var text)
+                || (TopLevelType().Count(Code(text)) <= 1 && (!BeingSplit.Contains(path) || LineCount(text) <= 250)));
+
+        Assert.Empty(stale);
+    }
+
+    private static int LineCount(string text) => text.Count(c => c == '\n') + (text.Length > 0 && !text.EndsWith('\n') ? 1 : 0);
+
+    /// <summary>Every C# file of src/ and tests/ outside build output, by its path from the repository root.</summary>
+    private static IEnumerable<(string Path, string Text)> CodeFiles() =>
+        new[] { "src", "tests" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root(), folder), "*.cs", SearchOption.AllDirectories))
+            .Where(p => !IsBuildOutput(p))
+            .Select(p => (Path.GetRelativePath(Root(), p).Replace('\\', '/'), File.ReadAllText(p)));
 
     /// <summary>The layer of a file, and its kind folder (<c>Vendors/Oli</c>) when it belongs to one.</summary>
     private static (int Layer, string? Kind) Place(string path)
