@@ -36,7 +36,8 @@ internal sealed class TokenClientsMonitor : IDisposable
             {
                 provider = key == ProviderTag ? tagValue as string : provider;
                 success |= key == "tokenclients.outcome" && tagValue as string == "success";
-                newTokenSet |= key == "tokenclients.grant" && tagValue as string == "request";
+                // The first token set comes from a new token request or, for a connected user, from the sign-in's code exchange.
+                newTokenSet |= key == "tokenclients.grant" && tagValue is "request" or "authorization_code";
             }
 
             if (provider is not null && success)
@@ -64,7 +65,7 @@ internal sealed class TokenClientsMonitor : IDisposable
 
     /// <summary>
     /// How many times the provider renewed its token: its successful token requests, less the first when that one got
-    /// the first token set (a connected user's first token set comes from the sign-in, not from a token request).
+    /// the first token set (a new token request, or the code exchange of a user's sign-in).
     /// </summary>
     public int Refreshes(string providerName) =>
         Math.Max(0, _tokenRequests.GetValueOrDefault(providerName) - (_newTokenSets.GetValueOrDefault(providerName) ? 1 : 0));

@@ -36,11 +36,11 @@ internal sealed class Emulators : IAsyncDisposable
         // Only addresses: credentials, kinds and cache settings stay those of appsettings.json.
         configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["TokenProviders:mluvii:BaseAddress"] = mluvii.BaseAddress.AbsoluteUri,
-            ["TokenProviders:moodhood:BaseAddress"] = moodHood.BaseAddress.AbsoluteUri,
-            ["TokenProviders:telmai:AuthEndpoint"] = telmai.BaseAddress.AbsoluteUri,
-            ["TokenProviders:oli:ServerAddress"] = oli.BaseAddress.AbsoluteUri,
-            ["TokenProviders:justlogin:BaseAddress"] = emulators._justLogin.BaseAddress.AbsoluteUri,
+            ["TokenProviders:mluvii:Authority"] = mluvii.BaseAddress.AbsoluteUri,
+            ["TokenProviders:moodhood:Authority"] = moodHood.BaseAddress.AbsoluteUri,
+            ["TokenProviders:telmai:Authority"] = telmai.BaseAddress.AbsoluteUri,
+            ["TokenProviders:oli:Authority"] = oli.BaseAddress.AbsoluteUri,
+            ["TokenProviders:justlogin:Authority"] = emulators._justLogin.BaseAddress.AbsoluteUri,
             ["Apis:mluvii:Url"] = mluvii.ApiEndpoint.AbsoluteUri,
             ["Apis:moodhood:Url"] = moodHood.ApiEndpoint.AbsoluteUri,
             ["Apis:telmai:Url"] = telmai.ApiEndpoint.AbsoluteUri,

@@ -31,7 +31,7 @@ if (options.TryGetValue("mluvii", out var mluvii))
 {
     services.AddTokenProvider("mluvii", p => p.UseMluvii(o =>
     {
-        o.BaseAddress = new Uri(mluvii);
+        o.Authority = new Uri(mluvii);
         o.ClientId = "demo-client";
         o.ClientSecret = "demo-secret";
     }));
@@ -43,7 +43,7 @@ if (options.TryGetValue("oli", out var oli))
 {
     services.AddTokenProvider("oli", p => p.UseOli(o =>
     {
-        o.ServerAddress = new Uri(oli);
+        o.Authority = new Uri(oli);
         o.Username = "alice";
         o.Password = "alice-password";
     }));
@@ -56,7 +56,7 @@ if (options.TryGetValue("justlogin", out var justLogin))
 {
     services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
     {
-        o.BaseAddress = new Uri(justLogin);
+        o.Authority = new Uri(justLogin);
         o.ClientId = "demo-client";
         o.ClientSecret = "demo-secret";
         o.RedirectUri = new Uri(options["callback"]);

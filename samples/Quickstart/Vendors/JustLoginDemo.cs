@@ -30,7 +30,7 @@ internal sealed class JustLoginDemo() : VendorDemo("JustLogin", "JustLogin", "ju
         var emulator = await JustLoginEmulator.StartAsync(options, cancellationToken);
         return (emulator, new()
         {
-            ["BaseAddress"] = emulator.BaseAddress.AbsoluteUri,
+            ["Authority"] = emulator.BaseAddress.AbsoluteUri,
             ["ClientId"] = options.ClientId,
             ["ClientSecret"] = options.ClientSecret,
             ["RedirectUri"] = options.RedirectUris[0].AbsoluteUri,

@@ -12,7 +12,7 @@ internal sealed class MluviiDemo() : VendorDemo("Mluvii", "Mluvii", "mluvii", "c
 {
     public override void Register(IServiceCollection services, IConfigurationSection section)
     {
-        // BaseAddress (on premise), ClientId, ClientSecret: MluviiOptions.
+        // Authority (on premise), ClientId, ClientSecret: MluviiOptions.
         services.AddTokenProvider("mluvii", p => p.UseMluvii(o => section.Bind(o)));
         services.AddHttpClient<MluviiApi>(c => c.BaseAddress = ApiUrl(section)).AddTokenHandler("mluvii");
     }
@@ -23,7 +23,7 @@ internal sealed class MluviiDemo() : VendorDemo("Mluvii", "Mluvii", "mluvii", "c
         var emulator = await MluviiEmulator.StartAsync(options, cancellationToken);
         return (emulator, new()
         {
-            ["BaseAddress"] = emulator.BaseAddress.AbsoluteUri,
+            ["Authority"] = emulator.BaseAddress.AbsoluteUri,
             ["ClientId"] = options.ClientId,
             ["ClientSecret"] = options.ClientSecret,
         });

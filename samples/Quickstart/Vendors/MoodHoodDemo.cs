@@ -15,7 +15,7 @@ internal sealed class MoodHoodDemo() : VendorDemo("MoodHood", "MoodHood", "moodh
 {
     public override void Register(IServiceCollection services, IConfigurationSection section)
     {
-        // BaseAddress, ClientId, ClientSecret, Username, Password: MoodHoodOptions.
+        // Authority, ClientId, ClientSecret, Username, Password: MoodHoodOptions.
         services.AddTokenProvider("moodhood", p => p.UseMoodHood(o => section.Bind(o)));
         services.AddHttpClient<MoodHoodApi>(c => c.BaseAddress = ApiUrl(section)).AddTokenHandler("moodhood");
     }
@@ -27,7 +27,7 @@ internal sealed class MoodHoodDemo() : VendorDemo("MoodHood", "MoodHood", "moodh
         var (username, password) = options.Users.First();
         return (emulator, new()
         {
-            ["BaseAddress"] = emulator.BaseAddress.AbsoluteUri,
+            ["Authority"] = emulator.BaseAddress.AbsoluteUri,
             ["ClientId"] = options.ClientId,
             ["ClientSecret"] = options.ClientSecret,
             ["Username"] = username,

@@ -13,7 +13,7 @@ internal sealed class OliDemo() : VendorDemo("OLI", "Oli", "oli", "Keycloak pass
 {
     public override void Register(IServiceCollection services, IConfigurationSection section)
     {
-        // Username, Password (and ServerAddress, Realm, LegacyAuthPrefix for another Keycloak): OliOptions.
+        // Username, Password (and Authority, Realm, LegacyAuthPrefix for another Keycloak): OliOptions.
         services.AddTokenProvider("oli", p => p.UseOli(o => section.Bind(o)));
         services.AddHttpClient<OliApi>(c => c.BaseAddress = ApiUrl(section)).AddTokenHandler("oli");
     }
@@ -25,7 +25,7 @@ internal sealed class OliDemo() : VendorDemo("OLI", "Oli", "oli", "Keycloak pass
         var (username, password) = options.Users.First();
         return (emulator, new()
         {
-            ["ServerAddress"] = emulator.BaseAddress.AbsoluteUri,
+            ["Authority"] = emulator.BaseAddress.AbsoluteUri,
             ["Realm"] = options.Realm,
             ["LegacyAuthPrefix"] = options.LegacyAuthPrefix.ToString(CultureInfo.InvariantCulture),
             ["Username"] = username,

@@ -12,7 +12,7 @@ internal sealed class TelmaiDemo() : VendorDemo("Telmai", "Telmai", "telmai", "p
 {
     public override void Register(IServiceCollection services, IConfigurationSection section)
     {
-        // AuthEndpoint, ClientId, Username, Password, Tenant: TelmaiOptions.
+        // Authority, ClientId, Username, Password, Tenant: TelmaiOptions.
         services.AddTokenProvider("telmai", p => p.UseTelmai(o => section.Bind(o)));
         services.AddHttpClient<TelmaiApi>(c => c.BaseAddress = ApiUrl(section)).AddTokenHandler("telmai");
     }
@@ -24,7 +24,7 @@ internal sealed class TelmaiDemo() : VendorDemo("Telmai", "Telmai", "telmai", "p
         var (username, password) = options.Users.First();
         return (emulator, new()
         {
-            ["AuthEndpoint"] = emulator.BaseAddress.AbsoluteUri,
+            ["Authority"] = emulator.BaseAddress.AbsoluteUri,
             ["ClientId"] = options.ClientId,
             ["Username"] = username,
             ["Password"] = password,

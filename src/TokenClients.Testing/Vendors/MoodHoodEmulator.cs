@@ -4,7 +4,8 @@ namespace TokenClients.Testing;
 
 /// <summary>
 /// MoodHood's token endpoint (docs/vendors/moodhood.md): JSON bodies; a client token, then a user token only with the client
-/// token as Bearer; refresh with the same shape; answers without <c>expires_in</c> (expiry only in the JWT).
+/// token as Bearer; refresh with the same shape; answers without <c>expires_in</c> (expiry only in the JWT); one and the
+/// same 401 for a refused client token, a wrong password and a dead refresh token.
 /// The API accepts user tokens.
 /// </summary>
 public sealed class MoodHoodEmulator : TokenEndpointEmulator
@@ -57,13 +58,13 @@ public sealed class MoodHoodEmulator : TokenEndpointEmulator
                 // "Authorize with your client_token in the Authorization header".
                 if (LiveAccessToken(BearerToken(request.Headers), "client") is null)
                 {
-                    return EmulatorResponse.Json(401, json => json.WriteString("message", "A valid client token is required"));
+                    return Unauthorized();
                 }
 
                 var user = body.GetValueOrDefault("username");
                 if (user is null || !Options.Users.TryGetValue(user, out var password) || password != body.GetValueOrDefault("password"))
                 {
-                    return EmulatorResponse.OAuthError(400, "invalid_grant", "Invalid username or password");
+                    return Unauthorized();
                 }
 
                 return Tokens(Issue(user, Options.ClientId, withRefreshToken: true, kind: "user"), "password");
@@ -71,11 +72,17 @@ public sealed class MoodHoodEmulator : TokenEndpointEmulator
                 return RedeemRefreshToken(body.GetValueOrDefault("refresh_token"), Options.ClientId) is { } issued
                     ? Tokens(Issue(issued.Subject, Options.ClientId, withRefreshToken: true,
                         accessTokenLifetime: issued.Kind == "client" ? ClientTokenLifetime : null, kind: issued.Kind), "refresh_token")
-                    : EmulatorResponse.OAuthError(400, "invalid_grant", "Refresh token is not valid");
+                    : Unauthorized();
             default:
                 return EmulatorResponse.OAuthError(400, "unsupported_grant_type");
         }
     });
+
+    /// <summary>
+    /// MoodHood's refusal of a user-level request: the same bare 401 whether the client token, the user's password or the
+    /// refresh token was refused. The page documents no error body and no <c>WWW-Authenticate</c>, so nothing tells them apart.
+    /// </summary>
+    private static EmulatorResponse Unauthorized() => EmulatorResponse.Json(401, json => json.WriteString("message", "Unauthorized"));
 
     private static EmulatorResponse Tokens(IssuedTokens issued, string grant) => EmulatorResponse.Json(200, json =>
     {

@@ -67,6 +67,12 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Warning, "Token provider '{Provider}': a sign-in could not be kept in the shared cache; its callback must reach this instance.")]
     public static partial void SharedSignInUnavailable(ILogger logger, string provider, Exception exception);
 
+    [LoggerMessage(40, LogLevel.Information, "Token provider '{Provider}': the token endpoint answered 401 to a client token in use for {Age}; replacing the client token and asking once more.")]
+    public static partial void ClientTokenReplaced(ILogger logger, string provider, TimeSpan age);
+
+    [LoggerMessage(41, LogLevel.Debug, "Token provider '{Provider}': the token endpoint answered 401 to a client token obtained or replaced within {Interval}; the user's credential was refused, not the client token.")]
+    public static partial void ClientTokenKept(ILogger logger, string provider, TimeSpan interval);
+
     [LoggerMessage(50, LogLevel.Warning, "Token provider '{Provider}': a 401 came from {Origin}, which the request was redirected to and which did not receive the token; the token is kept and the request is not resent.")]
     public static partial void UnauthorizedFromAnotherOrigin(ILogger logger, string provider, string origin);
 

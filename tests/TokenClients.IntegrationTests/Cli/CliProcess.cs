@@ -52,14 +52,3 @@ internal static class CliProcess
         return new CliResult(process.ExitCode, await output, await error);
     }
 }
-
-internal sealed record CliResult(int ExitCode, string Output, string Error)
-{
-    public string[] OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>Gets the value printed after a label such as <c>token</c>.</summary>
-    public string Field(string label) =>
-        OutputLines.Single(line => line.StartsWith(label + " ", StringComparison.Ordinal))[label.Length..].Trim();
-}

@@ -6,7 +6,7 @@ using TokenClients.Testing;
 namespace TokenClients.IntegrationTests.Cli;
 
 /// <summary>The tokenclients command run as a process against loopback emulators, configured by a temporary appsettings.json.</summary>
-public sealed class CliTests : IAsyncLifetime
+public sealed partial class CliTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("tokenclients-cli-").FullName;
     private MluviiEmulator _mluvii = null!;
@@ -124,46 +124,6 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Secrets_may_come_from_the_user_secrets_named_on_the_command_line()
-    {
-        var home = await WithoutSecretInFileAndWithUserSecretsAsync("tokenclients-cli-test-1");
-
-        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath, "--show", "--user-secrets-id", "tokenclients-cli-test-1"], Home(home));
-
-        Assert.True(result.ExitCode == 0, result.Error);
-        Assert.True(_mluvii.IsLive(result.Field("token")));
-    }
-
-    [Fact]
-    public async Task Secrets_may_come_from_the_user_secrets_of_the_project_beside_the_configuration_file()
-    {
-        var home = await WithoutSecretInFileAndWithUserSecretsAsync("9f0c1e52-3b1a-4c57-9d8e-2a6f4b1c7d30");
-        await File.WriteAllTextAsync(Path.Combine(_directory, "Orders.Api.csproj"), """
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <UserSecretsId>9f0c1e52-3b1a-4c57-9d8e-2a6f4b1c7d30</UserSecretsId>
-              </PropertyGroup>
-            </Project>
-            """);
-
-        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath, "--show"], Home(home));
-
-        Assert.True(result.ExitCode == 0, result.Error);
-        Assert.True(_mluvii.IsLive(result.Field("token")));
-    }
-
-    [Fact]
-    public async Task Environment_variables_override_user_secrets()
-    {
-        var home = await WithoutSecretInFileAndWithUserSecretsAsync("tokenclients-cli-test-2");
-        var environment = new Dictionary<string, string>(Home(home)) { ["TokenProviders__mluvii__ClientSecret"] = "wrong-secret-77c1" };
-
-        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath, "--user-secrets-id", "tokenclients-cli-test-2"], environment);
-
-        AssertOneLineError(result, "tokenclients: Token request for provider 'mluvii' failed: HTTP 400 BadRequest, error 'invalid_client'");
-    }
-
-    [Fact]
     public async Task Decode_reads_the_token_from_standard_input()
     {
         var token = (await RunAsync("token", "mluvii", "--config", ConfigPath, "--show")).Field("token");
@@ -195,91 +155,6 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal("401 Unauthorized", result.OutputLines[0]);
     }
 
-    [Fact]
-    public async Task Unknown_provider_name_is_one_line_on_stderr_and_a_failure()
-    {
-        var result = await RunAsync("token", "crm", "--config", ConfigPath);
-
-        AssertOneLineError(result, $"tokenclients: '{ConfigPath}' configures no token provider named 'crm'; it has mluvii, moodhood");
-    }
-
-    [Theory]
-    [InlineData("""{"TokenProviders":{"mluvii":{"Kind":"Foo"}}}""", "tokenclients: TokenProviders:mluvii: Kind 'Foo' is not one of Mluvii, MoodHood,")]
-    [InlineData("""{"TokenProviders":{"mluvii":{"Kind":"Mluvii","ClientId":"demo-client","ClientSecret":"demo-secret","Cache":{"ClockSkew":"later"}}}}""",
-        "tokenclients: TokenProviders:mluvii:Cache:ClockSkew must be a time span")]
-    [InlineData("""{"TokenProviders":{"mluvii":{"Kind":"Mluvii","ClientSecret":"demo-secret"}}}""", "tokenclients: TokenProviders:mluvii:ClientId is required.")]
-    [InlineData("""{"TokenProviders":""", "tokenclients: '{config}' is not valid JSON")]
-    [InlineData("""{"Logging":{}}""", "tokenclients: '{config}' has no TokenProviders section")]
-    public async Task Bad_configuration_is_one_line_on_stderr_and_a_failure(string json, string expected)
-    {
-        await File.WriteAllTextAsync(ConfigPath, json);
-
-        var result = await RunAsync("token", "mluvii", "--config", ConfigPath);
-
-        AssertOneLineError(result, expected.Replace("{config}", ConfigPath, StringComparison.Ordinal));
-        Assert.DoesNotContain("demo-secret", result.Error, StringComparison.Ordinal);
-        Assert.Empty(_mluvii.Journal.Requests);
-    }
-
-    [Fact]
-    public async Task Missing_configuration_file_is_one_line_on_stderr()
-    {
-        var result = await RunAsync("token", "mluvii", "--config", Path.Combine(_directory, "absent.json"));
-
-        AssertOneLineError(result, "tokenclients: the configuration file");
-    }
-
-    [Fact]
-    public async Task Refused_credentials_are_one_line_without_the_secret()
-    {
-        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath], new Dictionary<string, string> { ["TokenProviders__mluvii__ClientSecret"] = "wrong-secret-3f9a" });
-
-        AssertOneLineError(result, "tokenclients: Token request for provider 'mluvii' failed: HTTP 400 BadRequest, error 'invalid_client'");
-        Assert.DoesNotContain("wrong-secret-3f9a", result.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Secrets_may_come_from_environment_variables()
-    {
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(ConfigPath))!;
-        json["TokenProviders"]!["mluvii"]!.AsObject().Remove("ClientSecret");
-        await File.WriteAllTextAsync(ConfigPath, json.ToJsonString());
-
-        var result = await CliProcess.RunAsync(["token", "mluvii", "--config", ConfigPath, "--show"], new Dictionary<string, string> { ["TokenProviders__mluvii__ClientSecret"] = "demo-secret" });
-
-        Assert.True(result.ExitCode == 0, result.Error);
-        Assert.True(_mluvii.IsLive(result.Field("token")));
-    }
-
-    [Theory]
-    [InlineData("decode", "not-a-jwt", "tokenclients: not a JWT: expected three dot-separated parts")]
-    [InlineData("decode", "YWJj.e30.c", "tokenclients: not a JWT: the header part is not JSON")]
-    [InlineData("decode", "e30.&&.c", "tokenclients: not a JWT: the claims part is not base64url")]
-    [InlineData("token", null, "tokenclients: Required argument missing for command: 'token'.")]
-    public async Task Usage_errors_are_one_line_on_stderr(string command, string? argument, string expected)
-    {
-        var result = await CliProcess.RunAsync(argument is null ? [command] : [command, argument]);
-
-        AssertOneLineError(result, expected);
-    }
-
-    [Fact]
-    public async Task Call_refuses_plain_http_off_loopback()
-    {
-        var result = await RunAsync("call", "mluvii", "http://api.example/items", "--config", ConfigPath);
-
-        AssertOneLineError(result, "tokenclients: a token travels only over https");
-        Assert.Empty(_mluvii.Journal.Requests);
-    }
-
-    private static void AssertOneLineError(CliResult result, string expectedStart)
-    {
-        Assert.NotEqual(0, result.ExitCode);
-        var line = Assert.Single(result.ErrorLines);
-        Assert.StartsWith(expectedStart, line, StringComparison.Ordinal);
-        Assert.Empty(result.Output);
-    }
-
     private static void AssertNoLiveTokenOrSecretIn(CliResult result, TokenEndpointEmulator emulator)
     {
         foreach (var word in (result.Output + " " + result.Error).Split([' ', '\n', '\r', '(', ')', '…'], StringSplitOptions.RemoveEmptyEntries))
@@ -291,21 +166,6 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     private static Task<CliResult> RunAsync(params string[] arguments) => CliProcess.RunAsync(arguments);
-
-    private static Dictionary<string, string> Home(string home) => new() { ["HOME"] = home };
-
-    /// <summary>Moves the client secret from appsettings.json to user secrets, where `dotnet user-secrets set` keeps them on Linux and macOS.</summary>
-    private async Task<string> WithoutSecretInFileAndWithUserSecretsAsync(string userSecretsId)
-    {
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(ConfigPath))!;
-        json["TokenProviders"]!["mluvii"]!.AsObject().Remove("ClientSecret");
-        await File.WriteAllTextAsync(ConfigPath, json.ToJsonString());
-
-        var home = Directory.CreateDirectory(Path.Combine(_directory, "home")).FullName;
-        var secrets = Directory.CreateDirectory(Path.Combine(home, ".microsoft", "usersecrets", userSecretsId)).FullName;
-        await File.WriteAllTextAsync(Path.Combine(secrets, "secrets.json"), """{ "TokenProviders:mluvii:ClientSecret": "demo-secret" }""");
-        return home;
-    }
 
     private void WriteConfig() => File.WriteAllText(ConfigPath, $$"""
         {

@@ -29,7 +29,7 @@ public sealed class UnauthorizedApiTests
 
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
-        services.AddTokenProvider("mluvii", p => p.UseMluvii(o => (o.BaseAddress, o.ClientId, o.ClientSecret) = (mluvii.BaseAddress, "demo-client", "demo-secret")));
+        services.AddTokenProvider("mluvii", p => p.UseMluvii(o => (o.Authority, o.ClientId, o.ClientSecret) = (mluvii.BaseAddress, "demo-client", "demo-secret")));
         services.AddHttpClient("api", c => c.BaseAddress = Address(api)).AddTokenHandler("mluvii");
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("api");

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TokenClients.IntegrationTests.Security;
 
-/// <summary>A Kestrel app on 127.0.0.1 and a free port, and the token client the security tests share.</summary>
+/// <summary>A Kestrel app on 127.0.0.1 and a free port, for the security tests.</summary>
 internal static class LoopbackServer
 {
     public static Uri Address(WebApplication app) =>
@@ -24,22 +24,4 @@ internal static class LoopbackServer
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return app;
     }
-}
-
-/// <summary>Issues "token-1", "token-2", … and counts the requests it answered.</summary>
-internal sealed class CountingTokenClient : ITokenClient
-{
-    private int _requests;
-
-    public int Requests => Volatile.Read(ref _requests);
-
-    public bool CanRefresh => false;
-
-    public bool RequiresInteraction => false;
-
-    public Task<TokenSet> RequestTokenAsync(TokenContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(new TokenSet { AccessToken = $"token-{Interlocked.Increment(ref _requests)}", ExpiresAt = TimeProvider.System.GetUtcNow().AddHours(1) });
-
-    public Task<TokenSet> RefreshTokenAsync(TokenSet current, TokenContext context, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
 }

@@ -136,7 +136,7 @@ public sealed class SignInRedemptionTests : IAsyncLifetime, IDisposable
         configure(services);
         services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
         {
-            o.BaseAddress = _emulator.BaseAddress;
+            o.Authority = _emulator.BaseAddress;
             o.ClientId = "demo-client";
             o.ClientSecret = "demo-secret";
             o.RedirectUri = new Uri("http://127.0.0.1/callback");

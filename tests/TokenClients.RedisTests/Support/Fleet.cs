@@ -16,7 +16,7 @@ public sealed class Fleet(string redis, KeyRing keys, Action<DistributedTokenCac
         {
             services.AddTokenProvider(name, p => p.UseMluvii(o =>
             {
-                o.BaseAddress = emulator.BaseAddress;
+                o.Authority = emulator.BaseAddress;
                 o.ClientId = "demo-client";
                 o.ClientSecret = "demo-secret";
             }));
@@ -28,7 +28,7 @@ public sealed class Fleet(string redis, KeyRing keys, Action<DistributedTokenCac
         services.AddTokenClientsRedis(redis, Options);
         services.AddTokenProvider("justlogin", p => p.UseJustLogin(o =>
         {
-            o.BaseAddress = emulator.BaseAddress;
+            o.Authority = emulator.BaseAddress;
             o.ClientId = "demo-client";
             o.ClientSecret = "demo-secret";
             o.RedirectUri = new Uri("http://127.0.0.1/callback");

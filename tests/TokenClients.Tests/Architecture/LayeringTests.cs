@@ -71,16 +71,40 @@ public sealed partial class LayeringTests
     }
 
     [Fact]
-    public void No_source_file_is_over_250_lines()
+    public void No_source_or_test_file_is_over_250_lines()
     {
-        var long_ = Directory.EnumerateFiles(Path.Combine(Root(), "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(p => !IsBuildOutput(p))
-            .Select(p => (Path: Path.GetRelativePath(Root(), p), Lines: File.ReadAllLines(p).Length))
+        var long_ = CodeFiles()
+            .Select(f => (f.Path, Lines: LineCount(f.Text)))
             .Where(f => f.Lines > 250)
-            .Select(f => $"{f.Path}: {f.Lines} lines");
+            .Select(f => $"{f.Path}: {f.Lines} lines")
+            .ToList();
 
-        Assert.Empty(long_);
+        Assert.True(long_.Count == 0, "Files over 250 lines:\n" + string.Join('\n', long_));
     }
+
+    [Fact]
+    public void Every_test_file_declares_one_top_level_type()
+    {
+        // Library files may keep a small companion (an options enum, an exception, a JSON context) beside their type;
+        // a test file holds one class, so that a test is found by its file.
+        var crowded = CodeFiles()
+            .Where(f => f.Path.StartsWith("tests/", StringComparison.Ordinal))
+            .Select(f => (f.Path, Types: TopLevelType().Matches(Code(f.Text)).Select(m => m.Groups["name"].Value).ToList()))
+            .Where(f => f.Types.Count > 1)
+            .Select(f => $"{f.Path}: {string.Join(", ", f.Types)}")
+            .ToList();
+
+        Assert.True(crowded.Count == 0, "Files declaring several top-level types:\n" + string.Join('\n', crowded));
+    }
+
+    private static int LineCount(string text) => text.Count(c => c == '\n') + (text.Length > 0 && !text.EndsWith('\n') ? 1 : 0);
+
+    /// <summary>Every C# file of src/ and tests/ outside build output, by its path from the repository root.</summary>
+    private static IEnumerable<(string Path, string Text)> CodeFiles() =>
+        new[] { "src", "tests" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root(), folder), "*.cs", SearchOption.AllDirectories))
+            .Where(p => !IsBuildOutput(p))
+            .Select(p => (Path.GetRelativePath(Root(), p).Replace('\\', '/'), File.ReadAllText(p)));
 
     /// <summary>The layer of a file, and its kind folder (<c>Vendors/Oli</c>) when it belongs to one.</summary>
     private static (int Layer, string? Kind) Place(string path)

@@ -45,7 +45,7 @@ public sealed class ResponseParserPropertyTests
             {
                 case "mluvii": p.UseMluvii(o => { o.ClientId = "c"; o.ClientSecret = "s"; }); break;
                 case "moodhood": p.UseMoodHood(o => { o.ClientId = "c"; o.ClientSecret = "s"; }); break;
-                case "telmai": p.UseTelmai(o => { o.AuthEndpoint = new Uri("https://t.example"); o.ClientId = "c"; o.Username = "u"; o.Password = "p"; }); break;
+                case "telmai": p.UseTelmai(o => { o.Authority = new Uri("https://t.example"); o.ClientId = "c"; o.Username = "u"; o.Password = "p"; }); break;
                 case "oli": p.UseOli(o => { o.Username = "u"; o.Password = "p"; }); break;
                 default: p.UseClientCredentials(o => { o.TokenEndpoint = new Uri("https://idp.example/token"); o.ClientId = "c"; o.ClientSecret = "s"; }); break;
             }

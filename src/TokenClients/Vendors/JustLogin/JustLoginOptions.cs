@@ -1,10 +1,21 @@
+using System.ComponentModel;
+
 namespace TokenClients.Vendors.JustLogin;
 
 /// <summary>Settings of the JustLogin adapter (authorization code with PKCE, then refresh; tokens per connected user).</summary>
 public sealed class JustLoginOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets JustLogin's address. Default: <see cref="JustLoginDefaults.BaseAddress"/>.</summary>
-    public Uri BaseAddress { get; set; } = JustLoginDefaults.BaseAddress;
+    /// <summary>Gets or sets JustLogin's address, that of its authorize and token endpoints. Default: <see cref="JustLoginDefaults.BaseAddress"/>.</summary>
+    public Uri Authority { get; set; } = JustLoginDefaults.BaseAddress;
+
+    /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
+    [Obsolete("Use Authority.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Uri BaseAddress
+    {
+        get => Authority;
+        set => Authority = value;
+    }
 
     /// <summary>Gets or sets the Client Id JustLogin issued.</summary>
     public string? ClientId { get; set; }
@@ -22,10 +33,10 @@ public sealed class JustLoginOptions : TokenClientOptions
     public bool UsePkce { get; set; } = true;
 
     /// <summary>Gets the authorize endpoint.</summary>
-    public Uri AuthorizeEndpoint => new(WithSlash(BaseAddress), JustLoginDefaults.AuthorizePath);
+    public Uri AuthorizeEndpoint => new(WithSlash(Authority), JustLoginDefaults.AuthorizePath);
 
     /// <summary>Gets the token endpoint.</summary>
-    public Uri TokenEndpoint => new(WithSlash(BaseAddress), JustLoginDefaults.TokenPath);
+    public Uri TokenEndpoint => new(WithSlash(Authority), JustLoginDefaults.TokenPath);
 
     private static Uri WithSlash(Uri address) => address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
 }

@@ -8,7 +8,7 @@ internal sealed class JustLoginOptionsValidator(string providerName) : ProviderO
 {
     protected override void Validate(JustLoginOptions options, OptionsErrors errors)
     {
-        errors.RequireSecureEndpoint(nameof(options.BaseAddress), options.BaseAddress);
+        errors.RequireSecureEndpoint(nameof(options.Authority), options.Authority);
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
         errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
         errors.RequireSecureEndpoint(nameof(options.RedirectUri), options.RedirectUri);

@@ -1,10 +1,21 @@
+using System.ComponentModel;
+
 namespace TokenClients.Vendors.Mluvii;
 
 /// <summary>Settings of the Mluvii adapter: an API username and password generated in Mluvii's administration.</summary>
 public sealed class MluviiOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets the base address: <see cref="MluviiDefaults.CloudAddress"/> or <c>https://{your_domain}/</c> on premise.</summary>
-    public Uri BaseAddress { get; set; } = MluviiDefaults.CloudAddress;
+    /// <summary>Gets or sets Mluvii's address: <see cref="MluviiDefaults.CloudAddress"/> or <c>https://{your_domain}/</c> on premise.</summary>
+    public Uri Authority { get; set; } = MluviiDefaults.CloudAddress;
+
+    /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
+    [Obsolete("Use Authority.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Uri BaseAddress
+    {
+        get => Authority;
+        set => Authority = value;
+    }
 
     /// <summary>Gets or sets the API username (sent as <c>client_id</c>).</summary>
     public string? ClientId { get; set; }
@@ -12,8 +23,8 @@ public sealed class MluviiOptions : TokenClientOptions
     /// <summary>Gets or sets the API password (sent as <c>client_secret</c>). Never logged.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>Gets the token endpoint: <c>{BaseAddress}/login/connect/token</c>.</summary>
-    public Uri TokenEndpoint => new(EnsureSlash(BaseAddress), MluviiDefaults.TokenPath);
+    /// <summary>Gets the token endpoint: <c>{Authority}/login/connect/token</c>.</summary>
+    public Uri TokenEndpoint => new(EnsureSlash(Authority), MluviiDefaults.TokenPath);
 
     internal static Uri EnsureSlash(Uri address) => address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace TokenClients.Vendors.MoodHood;
 
 /// <summary>
@@ -6,8 +8,17 @@ namespace TokenClients.Vendors.MoodHood;
 /// </summary>
 public sealed class MoodHoodOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets MoodHood's address. Default: <see cref="MoodHoodDefaults.BaseAddress"/>.</summary>
-    public Uri BaseAddress { get; set; } = MoodHoodDefaults.BaseAddress;
+    /// <summary>Gets or sets MoodHood's address, that of its token endpoint. Default: <see cref="MoodHoodDefaults.BaseAddress"/>.</summary>
+    public Uri Authority { get; set; } = MoodHoodDefaults.BaseAddress;
+
+    /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
+    [Obsolete("Use Authority.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Uri BaseAddress
+    {
+        get => Authority;
+        set => Authority = value;
+    }
 
     /// <summary>Gets or sets the clientId from MoodHood's Integration page.</summary>
     public string? ClientId { get; set; }
@@ -21,6 +32,13 @@ public sealed class MoodHoodOptions : TokenClientOptions
     /// <summary>Gets or sets the user's password. Never logged.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the account may use the <c>refresh_token</c> grant. Default: <see langword="true"/>. Set it
+    /// to <see langword="false"/> for a MoodHood account without a refresh grant: renewals then request a new token
+    /// (client credentials, or the user's password) straight away instead of first sending a refresh MoodHood refuses.
+    /// </summary>
+    public bool UseRefreshTokens { get; set; } = true;
+
     /// <summary>Gets the token endpoint.</summary>
-    public Uri TokenEndpoint => new(BaseAddress.AbsoluteUri.EndsWith('/') ? BaseAddress : new Uri(BaseAddress.AbsoluteUri + "/"), MoodHoodDefaults.TokenPath);
+    public Uri TokenEndpoint => new(Authority.AbsoluteUri.EndsWith('/') ? Authority : new Uri(Authority.AbsoluteUri + "/"), MoodHoodDefaults.TokenPath);
 }

@@ -8,7 +8,7 @@ internal sealed class MoodHoodOptionsValidator(string providerName) : ProviderOp
 {
     protected override void Validate(MoodHoodOptions options, OptionsErrors errors)
     {
-        errors.RequireSecureEndpoint(nameof(options.BaseAddress), options.BaseAddress);
+        errors.RequireSecureEndpoint(nameof(options.Authority), options.Authority);
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
         errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
         if (string.IsNullOrEmpty(options.Username) != string.IsNullOrEmpty(options.Password))

@@ -1,5 +1,6 @@
 using TokenClients;
 using TokenClients.DependencyInjection;
+using TokenClients.Internal;
 using TokenClients.Vendors.MoodHood;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -19,13 +20,16 @@ public static class MoodHoodTokenProviderBuilderExtensions
         builder.AddClientOptions(configure, new MoodHoodOptionsValidator(builder.Name));
         var name = builder.Name;
         var clientStage = MoodHoodTokenClient.ClientStageName(name);
-        builder.Services.AddTokenProvider(clientStage, stage => stage.UseTokenClient("MoodHood client token", (services, stageName) =>
-            TokenClientServices.CreateCustomClient(services, stageName, MoodHoodTokenClient.ClientStage(Options(services, name)), name)));
+        // The client stage's errors name the provider the user registered: '{name}.client' is an internal name.
+        builder.Services.AddTokenProvider(clientStage, stage => stage.UseTokenClient("MoodHood client token", (services, _) =>
+            TokenClientServices.CreateCustomClient(services, name, MoodHoodTokenClient.ClientStage(Options(services, name)), name)));
         return builder.UseTokenClient(MoodHoodKind.Name, (services, _) =>
         {
             var options = Options(services, name);
-            var custom = string.IsNullOrEmpty(options.Username) ? MoodHoodTokenClient.ClientStage(options) : MoodHoodTokenClient.UserStage(options, clientStage);
-            return TokenClientServices.CreateCustomClient(services, name, custom, name);
+            return string.IsNullOrEmpty(options.Username)
+                ? TokenClientServices.CreateCustomClient(services, name, MoodHoodTokenClient.ClientStage(options), name)
+                : new MoodHoodTokenClient(name, options, () => services.GetRequiredService<IHttpClientFactory>().CreateClient(TokenClientsHttp.ClientName(name)),
+                    services.GetRequiredService<TimeProvider>(), services.GetRequiredKeyedService<ITokenProvider>(clientStage), TokenClientServices.Logger(services));
         });
     }
 

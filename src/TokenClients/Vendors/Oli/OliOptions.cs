@@ -1,10 +1,24 @@
+using System.ComponentModel;
+
 namespace TokenClients.Vendors.Oli;
 
 /// <summary>Settings of the OLI Systems adapter, which serves any Keycloak realm (password grant, then refresh).</summary>
 public sealed class OliOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets the Keycloak server. Default: <see cref="OliDefaults.ServerAddress"/>.</summary>
-    public Uri ServerAddress { get; set; } = OliDefaults.ServerAddress;
+    /// <summary>
+    /// Gets or sets the Keycloak server's address (without the realm: <see cref="Realm"/> and <see cref="LegacyAuthPrefix"/>
+    /// complete it). Default: <see cref="OliDefaults.ServerAddress"/>.
+    /// </summary>
+    public Uri Authority { get; set; } = OliDefaults.ServerAddress;
+
+    /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>ServerAddress</c> still binds to it.</summary>
+    [Obsolete("Use Authority.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Uri ServerAddress
+    {
+        get => Authority;
+        set => Authority = value;
+    }
 
     /// <summary>Gets or sets the realm. Default: <c>api</c>.</summary>
     public string Realm { get; set; } = OliDefaults.Realm;
@@ -33,9 +47,9 @@ public sealed class OliOptions : TokenClientOptions
     /// <summary>Gets or sets the password. Never logged.</summary>
     public string? Password { get; set; }
 
-    /// <summary>Gets the realm's address: <c>{server}[/auth]/realms/{realm}</c>.</summary>
+    /// <summary>Gets the realm's address: <c>{Authority}[/auth]/realms/{realm}</c>.</summary>
     public Uri RealmAddress => new(
-        $"{ServerAddress.AbsoluteUri.TrimEnd('/')}{(LegacyAuthPrefix ? "/auth" : string.Empty)}/realms/{Uri.EscapeDataString(Realm)}");
+        $"{Authority.AbsoluteUri.TrimEnd('/')}{(LegacyAuthPrefix ? "/auth" : string.Empty)}/realms/{Uri.EscapeDataString(Realm)}");
 
     /// <summary>Gets the realm's token endpoint by Keycloak's convention.</summary>
     public Uri TokenEndpoint => new(RealmAddress.AbsoluteUri + "/protocol/openid-connect/token");

@@ -8,7 +8,7 @@ internal sealed class OliOptionsValidator(string providerName) : ProviderOptions
 {
     protected override void Validate(OliOptions options, OptionsErrors errors)
     {
-        errors.RequireSecureEndpoint(nameof(options.ServerAddress), options.ServerAddress);
+        errors.RequireSecureEndpoint(nameof(options.Authority), options.Authority);
         errors.RequireValue(nameof(options.Realm), options.Realm);
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
         errors.RequireValue(nameof(options.Username), options.Username);

@@ -1,10 +1,21 @@
+using System.ComponentModel;
+
 namespace TokenClients.Vendors.Telmai;
 
 /// <summary>Settings of the Telmai adapter (password grant, parameters in the query string).</summary>
 public sealed class TelmaiOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets the auth endpoint (<c>{auth_endpoint}</c> on Telmai's page); the token endpoint is <c>{AuthEndpoint}/auth/token</c>.</summary>
-    public Uri? AuthEndpoint { get; set; }
+    /// <summary>Gets or sets Telmai's auth address (<c>{auth_endpoint}</c> on Telmai's page); the token endpoint is <c>{Authority}/auth/token</c>. Required.</summary>
+    public Uri? Authority { get; set; }
+
+    /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>AuthEndpoint</c> still binds to it.</summary>
+    [Obsolete("Use Authority.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Uri? AuthEndpoint
+    {
+        get => Authority;
+        set => Authority = value;
+    }
 
     /// <summary>Gets or sets the client identifier (<c>clientId</c>).</summary>
     public string? ClientId { get; set; }
@@ -18,7 +29,7 @@ public sealed class TelmaiOptions : TokenClientOptions
     /// <summary>Gets or sets the tenant identifier, sent when set.</summary>
     public string? Tenant { get; set; }
 
-    /// <summary>Gets the token endpoint: <c>{AuthEndpoint}/auth/token</c>; <see langword="null"/> without an auth endpoint.</summary>
-    public Uri? TokenEndpoint => AuthEndpoint is null ? null : new(
-        AuthEndpoint.AbsoluteUri.EndsWith('/') ? AuthEndpoint : new Uri(AuthEndpoint.AbsoluteUri + "/"), TelmaiDefaults.TokenPath);
+    /// <summary>Gets the token endpoint: <c>{Authority}/auth/token</c>; <see langword="null"/> without an authority.</summary>
+    public Uri? TokenEndpoint => Authority is null ? null : new(
+        Authority.AbsoluteUri.EndsWith('/') ? Authority : new Uri(Authority.AbsoluteUri + "/"), TelmaiDefaults.TokenPath);
 }

@@ -8,7 +8,7 @@ internal sealed class TelmaiOptionsValidator(string providerName) : ProviderOpti
 {
     protected override void Validate(TelmaiOptions options, OptionsErrors errors)
     {
-        errors.RequireSecureEndpoint(nameof(options.AuthEndpoint), options.AuthEndpoint);
+        errors.RequireSecureEndpoint(nameof(options.Authority), options.Authority);
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
         errors.RequireValue(nameof(options.Username), options.Username);
         errors.RequireValue(nameof(options.Password), options.Password);

@@ -40,5 +40,5 @@ public sealed class JustLoginCase : VendorCase<JustLoginEmulator, JustLoginOptio
     protected override void Use(ITokenProviderBuilder provider, Action<JustLoginOptions> configure) => provider.UseJustLogin(configure);
 
     protected override void Configure(JustLoginOptions options, JustLoginEmulator emulator, Uri target, VendorCredentials credentials) =>
-        (options.BaseAddress, options.ClientId, options.ClientSecret, options.RedirectUri) = (target, credentials.ClientId, credentials.Secret, Callback);
+        (options.Authority, options.ClientId, options.ClientSecret, options.RedirectUri) = (target, credentials.ClientId, credentials.Secret, Callback);
 }

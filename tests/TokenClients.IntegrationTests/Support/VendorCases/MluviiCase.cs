@@ -27,5 +27,5 @@ public sealed class MluviiCase : VendorCase<MluviiEmulator, MluviiOptions>
     protected override void Use(ITokenProviderBuilder provider, Action<MluviiOptions> configure) => provider.UseMluvii(configure);
 
     protected override void Configure(MluviiOptions options, MluviiEmulator emulator, Uri target, VendorCredentials credentials) =>
-        (options.BaseAddress, options.ClientId, options.ClientSecret) = (target, credentials.ClientId, credentials.Secret);
+        (options.Authority, options.ClientId, options.ClientSecret) = (target, credentials.ClientId, credentials.Secret);
 }

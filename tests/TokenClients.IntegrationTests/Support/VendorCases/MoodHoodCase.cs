@@ -10,9 +10,6 @@ public sealed class MoodHoodCase : VendorCase<MoodHoodEmulator, MoodHoodOptions>
 {
     public override string Name => "moodhood";
 
-    // MoodHood's first token request is the client stage, a provider of its own.
-    public override string FirstProviderName => "moodhood.client";
-
     public override string AcquireGrant => "password";
 
     // vendors/README.md (MoodHood): refresh with the same JSON shape and grant_type=refresh_token.
@@ -23,7 +20,8 @@ public sealed class MoodHoodCase : VendorCase<MoodHoodEmulator, MoodHoodOptions>
 
     public override VendorRefusal WrongClientRefusal { get; } = new(HttpStatusCode.Unauthorized, "invalid_client");
 
-    public override VendorRefusal? WrongPasswordRefusal { get; } = new(HttpStatusCode.BadRequest, "invalid_grant");
+    // docs/vendors/moodhood.md: a refused password gets the same bare 401 as a refused client token.
+    public override VendorRefusal? WrongPasswordRefusal { get; } = new(HttpStatusCode.Unauthorized, null);
 
     public override async Task<TokenEndpointEmulator> StartEmulatorAsync(TimeProvider time, TimeSpan? lifetime = null, Action<EmulatorOptions>? adjust = null)
     {
@@ -42,6 +40,6 @@ public sealed class MoodHoodCase : VendorCase<MoodHoodEmulator, MoodHoodOptions>
     protected override void Use(ITokenProviderBuilder provider, Action<MoodHoodOptions> configure) => provider.UseMoodHood(configure);
 
     protected override void Configure(MoodHoodOptions options, MoodHoodEmulator emulator, Uri target, VendorCredentials credentials) =>
-        (options.BaseAddress, options.ClientId, options.ClientSecret, options.Username, options.Password) =
+        (options.Authority, options.ClientId, options.ClientSecret, options.Username, options.Password) =
         (target, credentials.ClientId, credentials.Secret, credentials.User, credentials.Password);
 }

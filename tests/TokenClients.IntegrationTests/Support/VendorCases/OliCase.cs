@@ -37,7 +37,7 @@ public sealed class OliCase : VendorCase<OliEmulator, OliOptions>
 
     protected override void Configure(OliOptions options, OliEmulator emulator, Uri target, VendorCredentials credentials)
     {
-        (options.ServerAddress, options.Username, options.Password) = (target, credentials.User, credentials.Password);
+        (options.Authority, options.Username, options.Password) = (target, credentials.User, credentials.Password);
 
         // OLI's client is its public apiclient (the options' default) unless another is given.
         if (credentials.ClientId != VendorCredentials.Demo.ClientId)

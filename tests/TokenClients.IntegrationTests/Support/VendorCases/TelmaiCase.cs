@@ -33,6 +33,6 @@ public sealed class TelmaiCase : VendorCase<TelmaiEmulator, TelmaiOptions>
     protected override void Use(ITokenProviderBuilder provider, Action<TelmaiOptions> configure) => provider.UseTelmai(configure);
 
     protected override void Configure(TelmaiOptions options, TelmaiEmulator emulator, Uri target, VendorCredentials credentials) =>
-        (options.AuthEndpoint, options.ClientId, options.Username, options.Password, options.Tenant) =
+        (options.Authority, options.ClientId, options.Username, options.Password, options.Tenant) =
         (target, credentials.ClientId, credentials.User, credentials.Password, Tenant);
 }

@@ -3,36 +3,6 @@ using Microsoft.Extensions.Logging;
 
 namespace TokenClients.RedisTests.Worker;
 
-internal static class Arguments
-{
-    public static Dictionary<string, string> Parse(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return options;
-    }
-}
-
-/// <summary>Writes one JSON object a line, whole lines only, from any thread.</summary>
-internal sealed class JsonLines(TextWriter writer)
-{
-    private readonly Lock _gate = new();
-
-    public void Write(JsonObject line)
-    {
-        var text = line.ToJsonString();
-        lock (_gate)
-        {
-            writer.WriteLine(text);
-            writer.Flush();
-        }
-    }
-}
-
 /// <summary>Reports log events of Information and above by id, level and exception (TokenClients puts no secret in either).</summary>
 internal sealed class JsonLineLoggerProvider(JsonLines output) : ILoggerProvider
 {
