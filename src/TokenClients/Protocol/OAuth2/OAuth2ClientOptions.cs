@@ -21,6 +21,12 @@ public abstract class OAuth2ClientOptions : TokenClientOptions
     /// <summary>Gets or sets how the client authenticates. Default: <see cref="ClientAuthenticationMethod.ClientSecretBasic"/>.</summary>
     public ClientAuthenticationMethod ClientAuthentication { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
 
+    /// <summary>
+    /// Gets the signing key and assertion settings used when <see cref="ClientAuthentication"/> is
+    /// <see cref="ClientAuthenticationMethod.PrivateKeyJwt"/> or <see cref="ClientAuthenticationMethod.ClientSecretJwt"/>.
+    /// </summary>
+    public ClientAssertionOptions ClientAssertion { get; } = new();
+
     /// <summary>Gets or sets the space-separated scopes to request.</summary>
     public string? Scope { get; set; }
 

@@ -17,6 +17,7 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
 {
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly DiscoveryCache? _discovery;
+    private ClientAssertionFactory? _assertions;
 
     protected OAuth2TokenClient(string providerName, TOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
     {
@@ -85,7 +86,14 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
     {
         request.Address = Options.TokenEndpoint?.AbsoluteUri ?? (await DiscoverAsync().ConfigureAwait(false)).TokenEndpoint;
         request.ClientId = Options.ClientId!;
-        request.ClientSecret = Options.ClientAuthentication == ClientAuthenticationMethod.None ? null : Options.ClientSecret;
+        var assertion = Options.ClientAuthentication is ClientAuthenticationMethod.PrivateKeyJwt or ClientAuthenticationMethod.ClientSecretJwt;
+        request.ClientSecret = Options.ClientAuthentication == ClientAuthenticationMethod.None || assertion ? null : Options.ClientSecret;
+        if (assertion)
+        {
+            // The assertion itself is added inside each attempt: a resent attempt carries a new one.
+            ClientAssertionRequest.Mark(request, _assertions ??= new(ProviderName, Options.ClientAuthentication, Options, Time), await AssertionAudienceAsync().ConfigureAwait(false));
+        }
+
         request.ClientCredentialStyle = Options.ClientAuthentication == ClientAuthenticationMethod.ClientSecretBasic
             ? ClientCredentialStyle.AuthorizationHeader
             : ClientCredentialStyle.PostBody;
@@ -146,6 +154,11 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
 
         return ToTokenSet(response, cancellationToken);
     }
+
+    /// <summary>The configured assertion audience: the issuer, or <see langword="null"/> for the address each attempt goes to.</summary>
+    private async ValueTask<string?> AssertionAudienceAsync() => Options.ClientAssertion.Audience != ClientAssertionAudience.Issuer ? null
+        : _discovery is null ? Options.Authority!.AbsoluteUri.TrimEnd('/')
+        : (await DiscoverAsync().ConfigureAwait(false)).Issuer;
 
     private HttpClient CreateHttpClient() => _httpClientFactory.CreateClient(TokenClientsHttp.ClientName(ProviderName));
 

@@ -1,0 +1,258 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace TokenClients.IntegrationTests.OidcProvider;
+
+/// <summary>
+/// private_key_jwt and client_secret_jwt (RFC 7523, OpenID Connect Core section 9) against oidc-provider: the server's
+/// own verdict decides (it issues the token, its introspection calls it active, or it answers invalid_client).
+/// </summary>
+[Collection(OidcProviderGroup.Name)]
+public sealed class ClientAssertionTests(OidcProviderServer server) : IAsyncDisposable
+{
+    private readonly List<ServiceProvider> _containers = [];
+    private readonly ConcurrentQueue<string> _bodies = new();
+
+    public FakeLogCollector Logs { get; } = new();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var container in _containers)
+        {
+            await container.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_with_an_rsa_jwk_gets_a_token_the_server_calls_active()
+    {
+        var token = await GetTokenAsync(OidcProviderServer.RsaClient, o => o.ClientAssertion.SigningKey = OidcProviderServer.PrivateJwk(server.RsaKey, "rsa-1"));
+
+        Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        var assertion = Assertion(Assert.Single(_bodies));
+        Assert.Equal("RS256", assertion.Header.GetProperty("alg").GetString());
+        Assert.Equal(server.TokenEndpoint.AbsoluteUri, assertion.Payload.GetProperty("aud").GetString());
+        Assert.Equal(OidcProviderServer.RsaClient, assertion.Payload.GetProperty("iss").GetString());
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_with_an_ec_jwk_gets_a_token_the_server_calls_active()
+    {
+        var token = await GetTokenAsync(OidcProviderServer.EcClient, o => o.ClientAssertion.SigningKey = OidcProviderServer.PrivateJwk(server.EcKey, "ec-1"));
+
+        Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        Assert.Equal("ES256", Assertion(Assert.Single(_bodies)).Header.GetProperty("alg").GetString());
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_with_a_certificate_file_gets_a_token_the_server_calls_active()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pkjwt-{Guid.NewGuid():N}.pfx");
+        await File.WriteAllBytesAsync(path, server.Certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-password"));
+        try
+        {
+            var token = await GetTokenAsync(OidcProviderServer.RsaClient, o =>
+            {
+                o.ClientAssertion.CertificatePath = path;
+                o.ClientAssertion.CertificatePassword = "pfx-password";
+            });
+
+            Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Client_secret_jwt_gets_a_token_the_server_calls_active_and_never_sends_the_secret()
+    {
+        var token = await GetTokenAsync(OidcProviderServer.SecretJwtClient, o =>
+        {
+            o.ClientAuthentication = ClientAuthenticationMethod.ClientSecretJwt;
+            o.ClientSecret = OidcProviderServer.JwtClientSecret;
+        });
+
+        Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        var body = Assert.Single(_bodies);
+        Assert.Equal("HS256", Assertion(body).Header.GetProperty("alg").GetString());
+        Assert.DoesNotContain(OidcProviderServer.JwtClientSecret, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Issuer_audience_from_discovery_is_accepted_by_the_server()
+    {
+        var token = await GetTokenAsync(OidcProviderServer.EcClient, o =>
+        {
+            o.TokenEndpoint = null;
+            o.Authority = server.Issuer;
+            o.ClientAssertion.Audience = ClientAssertionAudience.Issuer;
+            o.ClientAssertion.SigningKey = OidcProviderServer.PrivateJwk(server.EcKey, "ec-1");
+        });
+
+        Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        Assert.Equal(server.Issuer.AbsoluteUri.TrimEnd('/'), Assertion(Assert.Single(_bodies)).Payload.GetProperty("aud").GetString());
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_from_configuration_gets_a_token_the_server_calls_active()
+    {
+        var services = Services(time: null);
+        services.AddTokenProviders(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["idp:Kind"] = "ClientCredentials",
+            ["idp:TokenEndpoint"] = server.TokenEndpoint.AbsoluteUri,
+            ["idp:ClientId"] = OidcProviderServer.EcClient,
+            ["idp:ClientAuthentication"] = "PrivateKeyJwt",
+            ["idp:ClientAssertion:SigningKey"] = OidcProviderServer.PrivateJwk(server.EcKey, "ec-1"),
+            ["idp:ClientAssertion:Lifetime"] = "00:00:30",
+        }).Build());
+        services.AddHttpClient(TokenClientsHttp.ClientName("idp")).ConfigurePrimaryHttpMessageHandler(() => new Recording(_bodies, failFirst: false));
+
+        var token = await Build(services).GetRequiredKeyedService<ITokenProvider>("idp").GetTokenAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        var payload = Assertion(Assert.Single(_bodies)).Payload;
+        Assert.Equal(30, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_key_the_server_does_not_know_is_refused_as_invalid_client()
+    {
+        using var stranger = RSA.Create(2048);
+
+        var error = await Assert.ThrowsAsync<TokenRequestException>(() => GetTokenAsync(OidcProviderServer.RsaClient,
+            o => o.ClientAssertion.SigningKey = OidcProviderServer.PrivateJwk(stranger, "rsa-1")));
+
+        Assert.Equal("invalid_client", error.Error);
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_assertion_issued_by_a_clock_far_in_the_past_is_refused_as_invalid_client()
+    {
+        var past = new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        var error = await Assert.ThrowsAsync<TokenRequestException>(() => GetTokenAsync(OidcProviderServer.EcClient,
+            o => o.ClientAssertion.SigningKey = OidcProviderServer.PrivateJwk(server.EcKey, "ec-1"), past));
+
+        Assert.Equal("invalid_client", error.Error);
+        var payload = Assertion(Assert.Single(_bodies)).Payload;
+        Assert.Equal(past.GetUtcNow().ToUnixTimeSeconds(), payload.GetProperty("iat").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_retried_attempt_carries_a_new_assertion_with_a_new_jti()
+    {
+        var token = await GetTokenAsync(OidcProviderServer.RsaClient,
+            o => o.ClientAssertion.SigningKey = OidcProviderServer.PrivateJwk(server.RsaKey, "rsa-1"), failFirst: true);
+
+        Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        var jtis = _bodies.Select(body => Assertion(body).Payload.GetProperty("jti").GetString()).ToList();
+        Assert.Equal(2, jtis.Count);
+        Assert.NotEqual(jtis[0], jtis[1]);
+    }
+
+    [Fact]
+    public async Task Neither_the_private_key_nor_an_assertion_nor_the_secret_reaches_a_log()
+    {
+        var jwk = OidcProviderServer.PrivateJwk(server.RsaKey, "rsa-1");
+        await GetTokenAsync(OidcProviderServer.RsaClient, o => o.ClientAssertion.SigningKey = jwk, failFirst: true);
+        await GetTokenAsync(OidcProviderServer.SecretJwtClient, o =>
+        {
+            o.ClientAuthentication = ClientAuthenticationMethod.ClientSecretJwt;
+            o.ClientSecret = OidcProviderServer.JwtClientSecret;
+        });
+        using var stranger = RSA.Create(2048);
+        var refused = await Assert.ThrowsAsync<TokenRequestException>(() => GetTokenAsync(OidcProviderServer.RsaClient,
+            o => o.ClientAssertion.SigningKey = OidcProviderServer.PrivateJwk(stranger, "rsa-1")));
+
+        var secrets = new List<string> { OidcProviderServer.JwtClientSecret, JsonDocument.Parse(jwk).RootElement.GetProperty("d").GetString()! };
+        secrets.AddRange(_bodies.Select(body => Uri.UnescapeDataString(Field(body, "client_assertion"))));
+        secrets.AddRange(_bodies.Select(body => Field(body, "client_assertion").Split('.')[2]));
+        var written = string.Join('\n', Logs.GetSnapshot().Select(r => $"{r.Category} {r.Message} {r.Exception} {string.Join(';', r.StructuredState ?? [])}")) + refused + refused.Message;
+        Assert.True(Logs.Count > 0);
+        Assert.Equal(4, _bodies.Count);
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(secret, written, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<AccessToken> GetTokenAsync(string clientId, Action<ClientCredentialsOptions> configure, TimeProvider? time = null, bool failFirst = false)
+    {
+        var name = "idp" + _containers.Count;
+        var services = Services(time);
+        services.AddTokenProvider(name, p =>
+        {
+            p.UseClientCredentials(o =>
+            {
+                o.TokenEndpoint = server.TokenEndpoint;
+                o.ClientId = clientId;
+                o.ClientAuthentication = ClientAuthenticationMethod.PrivateKeyJwt;
+                configure(o);
+            });
+            p.ConfigureTokenHttpClient(h => h.ConfigurePrimaryHttpMessageHandler(() => new Recording(_bodies, failFirst)));
+            p.ConfigureResilience(r => r.Retry.Delay = TimeSpan.FromMilliseconds(10));
+        });
+        return await Build(services).GetRequiredKeyedService<ITokenProvider>(name).GetTokenAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private ServiceCollection Services(TimeProvider? time)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)));
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        return services;
+    }
+
+    private ServiceProvider Build(ServiceCollection services)
+    {
+        var container = services.BuildServiceProvider();
+        _containers.Add(container);
+        return container;
+    }
+
+    private static string Field(string body, string name) =>
+        body.Split('&').Select(pair => pair.Split('=', 2)).Single(pair => pair[0] == name)[1];
+
+    private static (JsonElement Header, JsonElement Payload) Assertion(string body)
+    {
+        var parts = Uri.UnescapeDataString(Field(body, "client_assertion")).Split('.');
+        Assert.Equal(3, parts.Length);
+        Assert.Equal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", Uri.UnescapeDataString(Field(body, "client_assertion_type")));
+        return (JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement, JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement);
+    }
+
+    /// <summary>The primary handler: records each attempt's body; optionally refuses the first connection before anything is sent.</summary>
+    private sealed class Recording(ConcurrentQueue<string> bodies, bool failFirst) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _attempts;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get)
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+
+            bodies.Enqueue(await request.Content!.ReadAsStringAsync(cancellationToken));
+            return failFirst && Interlocked.Increment(ref _attempts) == 1
+                ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (simulated).")
+                : await base.SendAsync(request, cancellationToken);
+        }
+    }
+}
