@@ -76,4 +76,10 @@ internal static partial class Log
 
     [LoggerMessage(62, LogLevel.Warning, "Token provider '{Provider}': {Max} sign-ins are waiting for their callback; starting more drops the oldest.")]
     public static partial void PendingSignInsAtCapacity(ILogger logger, string provider, int max);
+
+    [LoggerMessage(100, LogLevel.Information, "Token provider '{Provider}': a user signed out; the stored token set and cached tokens were removed (revocation: {Revocation}).")]
+    public static partial void SignedOut(ILogger logger, string provider, RevocationStatus revocation);
+
+    [LoggerMessage(101, LogLevel.Warning, "Token provider '{Provider}': a user signed out locally, but the server could not revoke the refresh token.")]
+    public static partial void RevocationFailed(ILogger logger, string provider, Exception exception);
 }

@@ -17,21 +17,35 @@ server.listen(0, '127.0.0.1', () => {
       introspection: { enabled: true },
       revocation: { enabled: true },
       devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
     },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
-    // Refresh tokens for every code grant (no offline_access consent screen in the tests) and rotation off: the tests
-    // judge revocation, not rotation.
+    // Refresh tokens for every code grant (no offline_access consent in the tests) and no rotation: the tests judge
+    // revocation, not rotation.
     issueRefreshToken: async () => true,
     rotateRefreshToken: false,
     scopes: ['openid', 'offline_access', 'api'],
-    // The tests sign in through loadExistingGrant below, without an interactive login page.
-    loadExistingGrant: async (ctx) => {
-      const grant = new provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
-      grant.addOIDCScope('openid offline_access');
-      await grant.save();
-      return grant;
-    },
-    pkce: { required: () => false },
+  });
+  // No login page: an interaction signs in the login_hint (or "alice") and grants what was asked, at once.
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || !ctx.path.startsWith('/interaction/')) {
+      await next();
+      return;
+    }
+
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    let result;
+    if (details.prompt.name === 'login') {
+      result = { login: { accountId: details.params.login_hint || 'alice' } };
+    } else {
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+      grant.addOIDCScope(details.params.scope);
+      result = { consent: { grantId: await grant.save() } };
+    }
+
+    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
   });
   // http on 127.0.0.1 is a test issuer: oidc-provider allows it outside production (NODE_ENV is not set here).
   provider.proxy = false;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -269,9 +270,11 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
             yield return (key + ":0", "first");
             yield return (key + ":1", "second");
         }
-        else if (type == typeof(TokenResponseOptions))
+        else if (type == typeof(TokenResponseOptions) || type == typeof(ClientAssertionOptions))
         {
-            foreach (var child in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            // A certificate object and an assertion source are set in code only.
+            foreach (var child in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(static child => child.PropertyType != typeof(X509Certificate2) && child.PropertyType != typeof(IClientAssertionSource)))
             {
                 foreach (var value in SampleValues(key + ":" + child.Name, child))
                 {

@@ -47,7 +47,7 @@ internal sealed class AssertionSigningKey
         {
             var secret = Encoding.UTF8.GetBytes(clientSecret ?? string.Empty);
             return secret.Length < MinimumSecretBytes
-                ? throw new InvalidOperationException($"ClientSecret must be at least {MinimumSecretBytes} bytes long to sign a client_secret_jwt assertion (HS256).")
+                ? throw new InvalidOperationException($"ClientSecret is shorter than {MinimumSecretBytes} bytes, too short to sign a client_secret_jwt assertion (HS256, RFC 7518 section 3.2).")
                 : new AssertionSigningKey("HS256", null, null, secret, null, null);
         }
 
@@ -165,7 +165,7 @@ internal sealed class AssertionSigningKey
                     ec.ImportParameters(new ECParameters { Curve = curve, Q = new ECPoint { X = Bytes(root, "x"), Y = Bytes(root, "y") }, D = Bytes(root, "d") });
                     return new AssertionSigningKey(algorithm, null, ec, null, kid, null);
                 default:
-                    throw new InvalidOperationException("ClientAssertion:SigningKey must be an RSA or EC JSON Web Key (kty RSA or EC).");
+                    throw new InvalidOperationException("ClientAssertion:SigningKey is not an RSA or EC JSON Web Key (kty RSA or EC).");
             }
         }
         catch (Exception exception) when (exception is JsonException or CryptographicException or FormatException)

@@ -58,6 +58,13 @@ public sealed class AuthorizationCodeOptions : OAuth2ClientOptions
     /// <summary>Gets or sets the authorize endpoint. Discovered from <see cref="OAuth2ClientOptions.Authority"/> when not set.</summary>
     public Uri? AuthorizeEndpoint { get; set; }
 
+    /// <summary>
+    /// Gets or sets the revocation endpoint (RFC 7009) that <see cref="IAuthorizationCodeFlow.SignOutAsync"/> revokes the
+    /// refresh token at. Discovered from <see cref="OAuth2ClientOptions.Authority"/> (<c>revocation_endpoint</c>) when not
+    /// set. Must be https (loopback excepted).
+    /// </summary>
+    public Uri? RevocationEndpoint { get; set; }
+
     /// <summary>Gets or sets the callback URL registered with the provider. Must be https (loopback excepted).</summary>
     public Uri? RedirectUri { get; set; }
 
