@@ -103,8 +103,12 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             removed = await store.TryRemoveAsync(providerName, subject, stored, CancellationToken.None).ConfigureAwait(false) ? stored : null;
         }
 
-        // A set still there after the tries (a store that keeps changing it) goes unconditionally.
-        await store.RemoveAsync(providerName, subject, CancellationToken.None).ConfigureAwait(false);
+        if (removed is null)
+        {
+            // Nothing stored, or a set that kept changing under the tries: it goes unconditionally.
+            await store.RemoveAsync(providerName, subject, CancellationToken.None).ConfigureAwait(false);
+        }
+
         providerOf?.Invoke()?.ForgetSubject(subject);
 
         var result = await RevokeAsync(subject, removed?.RefreshToken, cancellationToken).ConfigureAwait(false);

@@ -74,6 +74,19 @@ public sealed class ClientAssertionTests(OidcProviderServer server) : IAsyncDisp
     }
 
     [Fact]
+    public async Task An_assertion_source_signing_elsewhere_gets_a_token_the_server_calls_active()
+    {
+        var source = new VaultSigner(server.RsaKey);
+
+        var token = await GetTokenAsync(OidcProviderServer.RsaClient, o => o.ClientAssertion.Source = source);
+
+        Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+        var context = Assert.Single(source.Asked);
+        Assert.Equal(server.TokenEndpoint.AbsoluteUri, context.Audience);
+        Assert.Equal(OidcProviderServer.RsaClient, context.ClientId);
+    }
+
+    [Fact]
     public async Task Client_secret_jwt_gets_a_token_the_server_calls_active_and_never_sends_the_secret()
     {
         var token = await GetTokenAsync(OidcProviderServer.SecretJwtClient, o =>
@@ -235,6 +248,25 @@ public sealed class ClientAssertionTests(OidcProviderServer server) : IAsyncDisp
         Assert.Equal(3, parts.Length);
         Assert.Equal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", Uri.UnescapeDataString(Field(body, "client_assertion_type")));
         return (JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement, JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement);
+    }
+
+    /// <summary>An assertion source standing for a key held in a vault: it signs what it is asked for with a key the library never sees.</summary>
+    private sealed class VaultSigner(RSA key) : IClientAssertionSource
+    {
+        public ConcurrentQueue<ClientAssertionContext> Asked { get; } = new();
+
+        public ValueTask<string> GetAssertionAsync(ClientAssertionContext context, CancellationToken cancellationToken)
+        {
+            Asked.Enqueue(context);
+            var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "RS256", ["kid"] = "rsa-1" }));
+            var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+            {
+                ["iss"] = context.ClientId, ["sub"] = context.ClientId, ["aud"] = context.Audience, ["jti"] = Guid.NewGuid().ToString("N"),
+                ["iat"] = context.IssuedAt.ToUnixTimeSeconds(), ["exp"] = context.ExpiresAt.ToUnixTimeSeconds(),
+            }));
+            var signature = key.SignData(System.Text.Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            return ValueTask.FromResult($"{header}.{payload}.{Base64Url.EncodeToString(signature)}");
+        }
     }
 
     /// <summary>The primary handler: records each attempt's body; optionally refuses the first connection before anything is sent.</summary>

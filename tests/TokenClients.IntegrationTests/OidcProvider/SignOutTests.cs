@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace TokenClients.IntegrationTests.OidcProvider;
 
@@ -14,6 +16,7 @@ public sealed class SignOutTests(OidcProviderServer server) : IAsyncDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private readonly HeldRefreshes _held = new();
+    private readonly FakeLogCollector _logs = new();
     private ServiceProvider? _services;
 
     public async ValueTask DisposeAsync()
@@ -40,6 +43,7 @@ public sealed class SignOutTests(OidcProviderServer server) : IAsyncDisposable
         Assert.False(await server.IsActiveAsync(tokens.RefreshToken!, "refresh_token"));
         Assert.Null(await store.GetAsync("code", "alice"));
         await Assert.ThrowsAsync<InteractionRequiredException>(() => provider.GetTokenAsync(TokenContext.ForSubject("alice")).AsTask().WaitAsync(Bound));
+        AssertNoTokenLogged(tokens);
     }
 
     [Fact]
@@ -58,6 +62,7 @@ public sealed class SignOutTests(OidcProviderServer server) : IAsyncDisposable
         await Assert.ThrowsAsync<InteractionRequiredException>(() => provider.GetTokenAsync(TokenContext.ForSubject("alice")).AsTask().WaitAsync(Bound));
         // Honest about what did not happen: the server still holds the refresh token as active.
         Assert.True(await server.IsActiveAsync(tokens.RefreshToken!, "refresh_token"));
+        AssertNoTokenLogged(tokens);
     }
 
     [Fact]
@@ -84,6 +89,7 @@ public sealed class SignOutTests(OidcProviderServer server) : IAsyncDisposable
     private (IAuthorizationCodeFlow Flow, ITokenProvider Provider, ITokenStore Store) Start(Action<AuthorizationCodeOptions>? configure = null)
     {
         var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(_logs)));
         services.AddTokenProvider("code", p =>
         {
             p.UseAuthorizationCode(o =>
@@ -130,6 +136,14 @@ public sealed class SignOutTests(OidcProviderServer server) : IAsyncDisposable
         }
 
         throw new InvalidOperationException("The sign-in never reached the callback.");
+    }
+
+    private void AssertNoTokenLogged(TokenSet tokens)
+    {
+        var written = string.Join('\n', _logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception} {string.Join(';', r.StructuredState ?? [])}"));
+        Assert.Contains("signed out", written, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.RefreshToken!, written, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.AccessToken, written, StringComparison.Ordinal);
     }
 
     private static Uri ClosedPort()
