@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +57,7 @@ public sealed class ClientAssertionTests(OidcProviderServer server) : IAsyncDisp
     public async Task Private_key_jwt_with_a_certificate_file_gets_a_token_the_server_calls_active()
     {
         var path = Path.Combine(Path.GetTempPath(), $"pkjwt-{Guid.NewGuid():N}.pfx");
-        await File.WriteAllBytesAsync(path, server.Certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-password"));
+        await File.WriteAllBytesAsync(path, server.Certificate.Export(X509ContentType.Pfx, "pfx-password"));
         try
         {
             var token = await GetTokenAsync(OidcProviderServer.RsaClient, o =>
@@ -84,6 +85,27 @@ public sealed class ClientAssertionTests(OidcProviderServer server) : IAsyncDisp
         var context = Assert.Single(source.Asked);
         Assert.Equal(server.TokenEndpoint.AbsoluteUri, context.Audience);
         Assert.Equal(OidcProviderServer.RsaClient, context.ClientId);
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_with_a_certificate_from_the_store_gets_a_token_the_server_calls_active()
+    {
+        using var withKey = X509CertificateLoader.LoadPkcs12(server.Certificate.Export(X509ContentType.Pfx, "pfx-password"), "pfx-password", X509KeyStorageFlags.Exportable);
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadWrite);
+        store.Add(withKey);
+        try
+        {
+            var token = await GetTokenAsync(OidcProviderServer.RsaClient, o => o.ClientAssertion.CertificateThumbprint = withKey.Thumbprint);
+
+            Assert.True(await server.IsActiveAsync(token.Value, "access_token"));
+            Assert.Equal(Base64Url.EncodeToString(withKey.GetCertHash(HashAlgorithmName.SHA256)),
+                Assertion(Assert.Single(_bodies)).Header.GetProperty("x5t#S256").GetString());
+        }
+        finally
+        {
+            store.Remove(withKey);
+        }
     }
 
     [Fact]
