@@ -53,7 +53,7 @@ public static class TokenProviderServiceCollectionExtensions
         });
         pipeline = resilience.PipelineName;
 
-        // Inside the pipeline, innermost last: every attempt counted; one-time credentials never sent twice; a new client assertion per attempt; the whole
+        // Inside the pipeline, innermost last: every attempt counted; one-time credentials never sent twice; the whole
         // body read within the attempt (so its timeouts cover it) and capped.
         httpClient.AddHttpMessageHandler(services => new TokenEndpointAttemptHandler(services.GetRequiredService<TokenProviderRegistry>().KindOf(name)));
         httpClient.AddHttpMessageHandler(services =>
@@ -62,6 +62,7 @@ public static class TokenProviderServiceCollectionExtensions
             var timeouts = ResilienceOf(services, resilience.PipelineName);
             return new OneTimeCredentialHandler(() => providerOptions.Get(name).ReusableRefreshTokens, () => timeouts().AttemptTimeout.Timeout);
         });
+        // A client assertion is built inside each attempt: a resent attempt carries a new jti.
         httpClient.AddHttpMessageHandler(static () => new ClientAssertionHandler());
         httpClient.AddHttpMessageHandler(static () => new ResponseSizeLimitHandler());
 
