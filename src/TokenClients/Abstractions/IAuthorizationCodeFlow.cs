@@ -53,7 +53,45 @@ public interface IAuthorizationCodeFlow
     /// single-use could not be reached, or the code exchange failed.
     /// </exception>
     Task<AuthorizationResult> CompleteAsync(Uri callbackUri, string expectedSubject, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Signs <paramref name="subject"/> out: removes the stored token set (from the <see cref="ITokenStore"/>, shared
+    /// one included) and every token of the subject the provider holds in memory, so no token of the user is sent after
+    /// this returns (a refresh in flight hands nothing out and writes nothing back); then revokes the removed refresh
+    /// token at the server (RFC 7009) when a revocation endpoint is configured or discovered.
+    /// </summary>
+    /// <remarks>
+    /// The local sign-out always happens. A revocation that fails (the endpoint is down, or refuses the request) does not
+    /// throw: the result says so and carries the error, and the caller decides whether to tell the user or try again
+    /// later with the server's own tools.
+    /// </remarks>
+    /// <param name="subject">The account to sign out.</param>
+    /// <param name="cancellationToken">Cancels the revocation request; the local sign-out is not undone.</param>
+    /// <returns>What happened at the server.</returns>
+    Task<SignOutResult> SignOutAsync(string subject, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What a sign-out did at the authorization server.</summary>
+public enum RevocationStatus
+{
+    /// <summary>The server accepted the revocation of the refresh token.</summary>
+    Revoked,
+
+    /// <summary>Nothing to revoke: no token set was stored for the subject, or it held no refresh token.</summary>
+    NothingToRevoke,
+
+    /// <summary>The provider has no revocation endpoint (none configured, none in the discovery document).</summary>
+    NotSupported,
+
+    /// <summary>The revocation request failed; the refresh token may still be valid at the server.</summary>
+    Failed,
+}
+
+/// <summary>A completed sign-out: always done locally; <see cref="Revocation"/> says what the server did.</summary>
+/// <param name="Subject">The account signed out.</param>
+/// <param name="Revocation">What happened at the server.</param>
+/// <param name="RevocationError">Why the revocation failed, when <see cref="Revocation"/> is <see cref="RevocationStatus.Failed"/>; never carries a token.</param>
+public sealed record SignOutResult(string Subject, RevocationStatus Revocation, TokenRequestException? RevocationError = null);
 
 /// <summary>A started sign-in.</summary>
 /// <param name="AuthorizeUri">Where to send the user's browser.</param>

@@ -16,6 +16,9 @@ internal sealed class TokenEntry(TokenContext context)
     /// <summary>Set once, under the entry's lock, when the entry leaves the table; no fetch starts on it afterwards.</summary>
     public volatile bool Evicted;
 
+    /// <summary>Whether the entry's user signed out: a fetch still running on it hands nothing out. Written under the entry's lock.</summary>
+    public bool SignedOut;
+
     /// <summary>The fetch every caller of this context shares, while one runs.</summary>
     public Task<CachedToken>? InFlight;
 

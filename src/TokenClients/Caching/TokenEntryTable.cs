@@ -65,6 +65,31 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
         return entry;
     }
 
+    /// <summary>
+    /// Drops every entry of <paramref name="subject"/> (the user signed out): each is marked signed out and evicted under
+    /// its lock, so no later caller finds it and a fetch still running on it hands nothing out.
+    /// </summary>
+    public void RemoveSubject(string subject)
+    {
+        foreach (var entry in _entries.Values)
+        {
+            if (!string.Equals(entry.Context.Subject, subject, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            lock (entry)
+            {
+                entry.SignedOut = true;
+                entry.Evicted = true;
+                entry.Current = null;
+                entry.Last = null;
+            }
+
+            _entries.TryRemove(new KeyValuePair<TokenContext, TokenEntry>(entry.Context, entry));
+        }
+    }
+
     /// <summary>Brings the table back under its bound once fetches that kept it over have ended.</summary>
     public void TrimIfOver()
     {

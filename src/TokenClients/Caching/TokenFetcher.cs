@@ -85,6 +85,12 @@ internal sealed class TokenFetcher(TokenProvider provider, ITokenSource source, 
             var again = false;
             lock (entry)
             {
+                if (entry.SignedOut)
+                {
+                    // The user signed out while this fetch ran: nothing it got is kept or handed out.
+                    (tokens, cached, failure) = (null, null, new InteractionRequiredException(provider.Name, entry.Context.Subject, "The user signed out while a token was being fetched."));
+                }
+
                 if (tokens is not null)
                 {
                     // Kept even when the set was refused (already expired, unusable): its refresh token may be the only live one.

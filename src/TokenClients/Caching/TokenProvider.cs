@@ -53,6 +53,9 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
     /// <summary>Gets the instruments this provider records on: its container's meter, or the default one.</summary>
     internal TokenClientsMetrics Metrics { get; init; } = TokenClientsMetrics.Default;
 
+    /// <summary>Forgets every cached token of <paramref name="subject"/>, who signed out; fetches in flight for it hand nothing out.</summary>
+    internal void ForgetSubject(string subject) => _entries.RemoveSubject(subject);
+
     /// <summary>Gets how many contexts are cached now.</summary>
     internal int CachedContextCount => _entries.Count;
 

@@ -11,10 +11,12 @@ internal abstract class OAuth2ClientOptionsValidator<TOptions>(string providerNa
     protected sealed override void Validate(TOptions options, OptionsErrors errors)
     {
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
-        if (options.ClientAuthentication != ClientAuthenticationMethod.None)
+        if (options.ClientAuthentication is not (ClientAuthenticationMethod.None or ClientAuthenticationMethod.PrivateKeyJwt))
         {
             errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
         }
+
+        ClientAssertionSettings.Validate(ProviderName, options, errors);
 
         if (options.TokenEndpoint is null && options.Authority is null)
         {

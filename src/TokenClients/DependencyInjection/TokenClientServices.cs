@@ -44,6 +44,6 @@ internal static class TokenClientServices
             var pending = new PendingSignIns(name, time, Logger(services), client.MaxPendingSignIns, shared, services.GetService<IDataProtectionProvider>(),
                 services.GetService<ITokenLock>(), services.GetService<IOptions<DistributedTokenCacheOptions>>()?.Value.KeyPrefix ?? string.Empty);
             return new AuthorizationCodeFlow(name, client, services.GetRequiredService<ITokenStore>(), time, pending, Logger(services),
-                services.GetRequiredService<TokenClientsMetrics>());
+                services.GetRequiredService<TokenClientsMetrics>(), () => services.GetKeyedService<ITokenProvider>(name) as Caching.TokenProvider);
         });
 }

@@ -14,10 +14,12 @@ internal static class TokenProviderNames
 {
     public static void AddLookups(IServiceCollection services)
     {
+        // A name in another case finds the registered spelling; any other name finds nothing (GetKeyedService returns null,
+        // as its contract says), and the start-up check below names it.
         services.TryAdd(ServiceDescriptor.KeyedSingleton<ITokenProvider>(KeyedService.AnyKey, static (services, key) =>
-            services.GetRequiredKeyedService<ITokenProvider>(Registered(services, key, typeof(ITokenProvider))!)));
+            (Registered(services, key) is { } name ? services.GetKeyedService<ITokenProvider>(name) : null)!));
         services.TryAdd(ServiceDescriptor.KeyedSingleton<IAuthorizationCodeFlow>(KeyedService.AnyKey, static (services, key) =>
-            services.GetRequiredKeyedService<IAuthorizationCodeFlow>(Registered(services, key, typeof(IAuthorizationCodeFlow))!)));
+            (Registered(services, key) is { } name ? services.GetKeyedService<IAuthorizationCodeFlow>(name) : null)!));
         services.AddOptions<Check>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Check>, CheckValidator>());
     }
@@ -37,20 +39,16 @@ internal static class TokenProviderNames
     private static string EmptySectionsMessage(TokenProviderRegistry registry) =>
         $"AddTokenProviders found no provider entries in the configuration section {string.Join(", ", registry.EmptySections.Select(p => $"'{p}'"))}: it is missing or empty.";
 
-    /// <summary>The registered spelling of <paramref name="key"/>, reached only when no provider has that exact spelling.</summary>
-    private static string Registered(IServiceProvider services, object? key, Type service)
-    {
-        var registry = services.GetRequiredService<TokenProviderRegistry>();
-        var name = key as string ?? throw new InvalidOperationException($"Token providers are keyed by name (a string); no {service.Name} is registered under the key '{key}'.");
-        var registered = registry.Find(name) ?? throw new InvalidOperationException(Unknown(registry, name));
-        if (string.Equals(registered, name, StringComparison.Ordinal))
-        {
-            // The provider has this exact spelling, but no such service: a sign-in flow asked of a provider without one.
-            throw new InvalidOperationException($"Token provider '{registered}' has no {service.Name}: only authorization-code providers (UseAuthorizationCode, UseJustLogin) have one.");
-        }
-
-        return registered;
-    }
+    /// <summary>
+    /// The registered spelling of <paramref name="key"/> when it differs from it only by case; <see langword="null"/> for a
+    /// name no provider has, and for the registered spelling itself (that lookup found no exact registration: a sign-in
+    /// flow asked of a provider without one).
+    /// </summary>
+    private static string? Registered(IServiceProvider services, object? key) =>
+        key is string name && services.GetRequiredService<TokenProviderRegistry>().Find(name) is { } registered
+            && !string.Equals(registered, name, StringComparison.Ordinal)
+            ? registered
+            : null;
 
     /// <summary>The options whose validation, run when the host starts, checks the names.</summary>
     internal sealed class Check;
@@ -70,7 +68,9 @@ internal static class TokenProviderNames
             foreach (var client in services.GetServices<IConfigureOptions<TokenHandlerRegistration>>().OfType<IConfigureNamedOptions<TokenHandlerRegistration>>()
                 .OfType<ConfigureNamedOptions<TokenHandlerRegistration>>().Select(c => c.Name ?? Options.DefaultName).Distinct(StringComparer.Ordinal))
             {
-                if (handlers.Get(client).ProviderName is { } provider && registry.Find(provider) is null)
+                // A provider the application registered itself under that key is as good as one of ours.
+                if (handlers.Get(client).ProviderName is { } provider && registry.Find(provider) is null
+                    && services.GetKeyedService<ITokenProvider>(provider) is null)
                 {
                     errors.Add($"HttpClient '{client}' attaches tokens of provider '{provider}' (AddTokenHandler): {Unknown(registry, provider)}");
                 }

@@ -66,6 +66,8 @@ public static class TokenProviderServiceCollectionExtensions
             var timeouts = ResilienceOf(services, resilience.PipelineName);
             return new OneTimeCredentialHandler(() => providerOptions.Get(name).ReusableRefreshTokens, () => timeouts().AttemptTimeout.Timeout);
         });
+        // A client assertion is built inside each attempt: a resent attempt carries a new jti.
+        httpClient.AddHttpMessageHandler(static () => new ClientAssertionHandler());
         httpClient.AddHttpMessageHandler(static () => new ResponseSizeLimitHandler());
 
         // Token requests never follow redirects (a 307 would carry the client's credentials anywhere). Added after every

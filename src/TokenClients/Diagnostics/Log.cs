@@ -87,4 +87,10 @@ internal static partial class Log
 
     [LoggerMessage(80, LogLevel.Warning, "Token provider '{Provider}' could not obtain a token: its token client failed unexpectedly.")]
     public static partial void TokenAcquisitionFailedUnexpectedly(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(100, LogLevel.Information, "Token provider '{Provider}': a user signed out; the stored token set and cached tokens were removed (revocation: {Revocation}).")]
+    public static partial void SignedOut(ILogger logger, string provider, RevocationStatus revocation);
+
+    [LoggerMessage(101, LogLevel.Warning, "Token provider '{Provider}': a user signed out locally, but the server could not revoke the refresh token.")]
+    public static partial void RevocationFailed(ILogger logger, string provider, Exception exception);
 }

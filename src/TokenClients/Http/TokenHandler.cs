@@ -149,10 +149,10 @@ public sealed class TokenHandler : DelegatingHandler
     /// <summary>A 401 came back for a request that carried <paramref name="sent"/>: drop that token and resend once.</summary>
     private async Task<HttpResponseMessage> AfterUnauthorizedAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        // A redirect rewrites RequestUri and drops the header: a 401 from another origin never saw the token, says
-        // nothing about it, and must not draw the token there on a resend.
+        // A redirect rewrites RequestUri and drops the header, on the same origin too: the 401 of a redirected request
+        // never saw the token, says nothing about it, and must neither drop it nor draw it to the new address on a resend.
         var answeredBy = request.RequestUri;
-        if (!OriginSet.SameOrigin(target, answeredBy) || !_allowedOrigins.Allows(answeredBy))
+        if ((!ReferenceEquals(target, answeredBy) && target != answeredBy) || !_allowedOrigins.Allows(answeredBy))
         {
             Log.UnauthorizedFromAnotherOrigin(_logger, _provider.Name, OriginSet.Describe(answeredBy));
             return response;

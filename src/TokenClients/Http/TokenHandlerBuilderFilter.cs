@@ -36,7 +36,8 @@ internal sealed class TokenHandlerBuilderFilter(IOptionsMonitor<TokenHandlerRegi
             if (registrations.Get(clientName).ProviderName is { } providerName)
             {
                 builder.PrimaryHandler = new TokenHandler(
-                    builder.Services.GetRequiredKeyedService<ITokenProvider>(providerName),
+                    builder.Services.GetKeyedService<ITokenProvider>(providerName) ?? throw new InvalidOperationException(
+                        $"HttpClient '{clientName}' attaches tokens of provider '{providerName}' (AddTokenHandler), but no token provider of that name is registered; register it with AddTokenProvider or AddTokenProviders (names are case-insensitive)."),
                     AllowedOrigins(builder.Services, clientName),
                     builder.Services.GetService<ILogger<TokenHandler>>())
                 {

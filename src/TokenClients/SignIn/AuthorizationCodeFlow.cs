@@ -13,8 +13,10 @@ namespace TokenClients.OAuth2;
 /// Authorization code with <c>state</c> and PKCE (S256) over any <see cref="IAuthorizationCodeTokenClient"/>:
 /// the standard grant and JustLogin share it.
 /// </summary>
-internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider, PendingSignIns pending, ILogger logger, TokenClientsMetrics metrics) : IAuthorizationCodeFlow
+internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationCodeTokenClient client, ITokenStore store, TimeProvider timeProvider, PendingSignIns pending, ILogger logger, TokenClientsMetrics metrics,
+    Func<Caching.TokenProvider?>? providerOf = null) : IAuthorizationCodeFlow
 {
+    // providerOf: the provider whose in-memory tokens a sign-out drops, resolved when first needed.
     /// <summary>The longest <c>error</c> of a callback that reaches an exception message.</summary>
     internal const int MaxErrorLength = 100;
 
@@ -82,6 +84,56 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             () => client.ExchangeCodeAsync(code, signIn.Verifier, cancellationToken)).ConfigureAwait(false);
         await store.SetAsync(providerName, signIn.Subject, tokens, CancellationToken.None).ConfigureAwait(false);
         return new AuthorizationResult(signIn.Subject, tokens);
+    }
+
+    public async Task<SignOutResult> SignOutAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+
+        // Store first, memory next: a caller that misses the memory after this finds nothing stored. The set is removed by
+        // compare-and-set, so the refresh token revoked below is the one removed, even when a refresh rotated it meanwhile.
+        TokenSet? removed = null;
+        for (var attempt = 0; attempt < 8 && removed is null; attempt++)
+        {
+            if (await store.GetAsync(providerName, subject, CancellationToken.None).ConfigureAwait(false) is not { } stored)
+            {
+                break;
+            }
+
+            removed = await store.TryRemoveAsync(providerName, subject, stored, CancellationToken.None).ConfigureAwait(false) ? stored : null;
+        }
+
+        if (removed is null)
+        {
+            // Nothing stored, or a set that kept changing under the tries: it goes unconditionally.
+            await store.RemoveAsync(providerName, subject, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        providerOf?.Invoke()?.ForgetSubject(subject);
+
+        var result = await RevokeAsync(subject, removed?.RefreshToken, cancellationToken).ConfigureAwait(false);
+        Safe.Log(logger, static (logger, state) => Log.SignedOut(logger, state.providerName, state.Revocation), (providerName, result.Revocation));
+        return result;
+    }
+
+    private async Task<SignOutResult> RevokeAsync(string subject, string? refreshToken, CancellationToken cancellationToken)
+    {
+        if (refreshToken is null)
+        {
+            return new SignOutResult(subject, RevocationStatus.NothingToRevoke);
+        }
+
+        try
+        {
+            return new SignOutResult(subject, await client.RevokeRefreshTokenAsync(refreshToken, cancellationToken).ConfigureAwait(false)
+                ? RevocationStatus.Revoked
+                : RevocationStatus.NotSupported);
+        }
+        catch (TokenRequestException exception)
+        {
+            Safe.Log(logger, static (logger, state) => Log.RevocationFailed(logger, state.providerName, state.exception), (providerName, exception));
+            return new SignOutResult(subject, RevocationStatus.Failed, exception);
+        }
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class SixthProviderTests : IAsyncLifetime, IDisposable
         var services = new ServiceCollection();
         services.AddTokenProvider(Name, p => p.UseCorvid(o =>
         {
-            o.BaseAddress = _emulator.BaseAddress;
+            o.Authority = _emulator.BaseAddress;
             o.ClientId = "demo-client";
             o.ClientSecret = "demo-secret";
         }));
@@ -57,7 +57,7 @@ public sealed class SixthProviderTests : IAsyncLifetime, IDisposable
     public async Task Corvid_described_by_configuration_is_registered_through_its_kind()
     {
         var services = new ServiceCollection();
-        services.AddTokenProviders(Section(("corvid:Kind", "Corvid"), ("corvid:BaseAddress", _emulator.BaseAddress.AbsoluteUri),
+        services.AddTokenProviders(Section(("corvid:Kind", "Corvid"), ("corvid:Authority", _emulator.BaseAddress.AbsoluteUri),
             ("corvid:ClientId", "demo-client"), ("corvid:ClientSecret", "demo-secret"), ("corvid:Cache:ClockSkew", "00:00:30")), Kinds, configure: null);
 
         await using var provider = Build(services);
@@ -70,7 +70,7 @@ public sealed class SixthProviderTests : IAsyncLifetime, IDisposable
     public async Task Corvid_entry_errors_name_the_key_and_the_setting_like_every_kind()
     {
         var services = new ServiceCollection();
-        services.AddTokenProviders(Section(("corvid:Kind", "Corvid"), ("corvid:BaseAddress", _emulator.BaseAddress.AbsoluteUri), ("corvid:ClientId", "demo-client")), Kinds, configure: null);
+        services.AddTokenProviders(Section(("corvid:Kind", "Corvid"), ("corvid:Authority", _emulator.BaseAddress.AbsoluteUri), ("corvid:ClientId", "demo-client")), Kinds, configure: null);
         services.AddTokenProviders(Section(("other:Kind", "corvid"), ("other:ClientSecert", "x")), Kinds, configure: null);
 
         await using var provider = services.BuildServiceProvider();
@@ -79,7 +79,7 @@ public sealed class SixthProviderTests : IAsyncLifetime, IDisposable
 
         var message = error is AggregateException all ? string.Join(Environment.NewLine, all.InnerExceptions.Select(e => e.Message)) : error.Message;
         Assert.Contains("TokenProviders:corvid:ClientSecret is required.", message, StringComparison.Ordinal);
-        Assert.Contains("TokenProviders:other:ClientSecert is not a setting of Kind 'Corvid'; the settings are DefaultTokenLifetime, AcceptedTokenTypes, BaseAddress, ClientId, ClientSecret, Kind, Cache.",
+        Assert.Contains("TokenProviders:other:ClientSecert is not a setting of Kind 'Corvid'; the settings are DefaultTokenLifetime, AcceptedTokenTypes, Authority, ClientId, ClientSecret, Kind, Cache.",
             message, StringComparison.Ordinal);
         Assert.DoesNotContain("\"x\"", message, StringComparison.Ordinal);
     }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -56,9 +57,11 @@ public sealed class ConfigurationSettingCoverageTests : IAsyncDisposable
             yield return (key + ":0", "first");
             yield return (key + ":1", "second");
         }
-        else if (type == typeof(TokenResponseOptions))
+        else if (type == typeof(TokenResponseOptions) || type == typeof(ClientAssertionOptions))
         {
-            foreach (var child in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            // A certificate object and an assertion source are set in code only.
+            foreach (var child in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(static child => child.PropertyType != typeof(X509Certificate2) && child.PropertyType != typeof(IClientAssertionSource)))
             {
                 foreach (var value in SampleValues(key + ":" + child.Name, child))
                 {

@@ -18,9 +18,9 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     private const string AllKinds = """
         {
           "TokenProviders": {
-            "mluvii":    { "Kind": "Mluvii", "ClientId": "m-id", "ClientSecret": "m-secret", "BaseAddress": "https://chat.example/" },
+            "mluvii":    { "Kind": "Mluvii", "ClientId": "m-id", "ClientSecret": "m-secret", "Authority": "https://chat.example/" },
             "moodhood":  { "Kind": "MoodHood", "ClientId": "mh-id", "ClientSecret": "mh-secret", "Username": "mh-user", "Password": "mh-pass" },
-            "telmai":    { "Kind": "Telmai", "AuthEndpoint": "https://telmai.example/", "ClientId": "t-id", "Username": "t-user", "Password": "t-pass", "Tenant": "acme" },
+            "telmai":    { "Kind": "Telmai", "Authority": "https://telmai.example/", "ClientId": "t-id", "Username": "t-user", "Password": "t-pass", "Tenant": "acme" },
             "oli":       { "Kind": "Oli", "Username": "o-user", "Password": "o-pass", "Realm": "other", "LegacyAuthPrefix": "false" },
             "justlogin": { "Kind": "JustLogin", "ClientId": "j-id", "ClientSecret": "j-secret", "RedirectUri": "https://app.example/cb", "UsePkce": "false" },
             "idp":       { "Kind": "ClientCredentials", "TokenEndpoint": "https://idp.example/token", "ClientId": "c-id", "ClientSecret": "c-secret",
@@ -189,13 +189,13 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     {
         _harness.Services.AddTokenProviders(Section(
             ("a:Kind", "Mluvii"), ("a:ClientId", "i"), ("a:ClientSecret", "s"), ("a:Cache:ClockSkew", "x"),
-            ("b:Kind", "Telmai"), ("b:AuthEndpoint", "nowhere")));
+            ("b:Kind", "Telmai"), ("b:Authority", "nowhere")));
 
         var error = Assert.Throws<AggregateException>(_harness.Provider.GetRequiredService<IStartupValidator>().Validate);
 
         var messages = string.Join("\n", error.InnerExceptions.Select(e => e.Message));
         Assert.Contains("TokenProviders:a:Cache:ClockSkew", messages, StringComparison.Ordinal);
-        Assert.Contains("TokenProviders:b:AuthEndpoint must be an absolute URL.", messages, StringComparison.Ordinal);
+        Assert.Contains("TokenProviders:b:Authority must be an absolute URL.", messages, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class ProviderNameTests : IAsyncDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => _harness.Provider.GetRequiredService<IHttpClientFactory>().CreateClient("api"));
 
-        Assert.StartsWith("No token provider named 'typo' is registered; the registered providers are 'idp'", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("HttpClient 'api' attaches tokens of provider 'typo' (AddTokenHandler), but no token provider of that name is registered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,14 +53,23 @@ public sealed class ProviderNameTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Empty_configuration_section_is_named_at_the_first_lookup_without_a_host()
+    public void Keyed_probe_for_an_unknown_provider_returns_null_as_GetKeyedService_promises()
     {
-        _harness.Services.AddTokenProviders(new ConfigurationBuilder().Build().GetSection("TokenProvidrs"));
+        AddIdp();
 
-        var error = Assert.Throws<InvalidOperationException>(() => _harness.Get("idp"));
+        Assert.Null(_harness.Provider.GetKeyedService<ITokenProvider>("nope"));
+        Assert.Null(_harness.Provider.GetKeyedService<IAuthorizationCodeFlow>("idp"));
+        Assert.Single(_harness.Provider.GetKeyedServices<ITokenProvider>(KeyedService.AnyKey));
+    }
 
-        Assert.Contains("No token provider named 'idp' is registered", error.Message, StringComparison.Ordinal);
-        Assert.Contains("'TokenProvidrs'", error.Message, StringComparison.Ordinal);
+    [Fact]
+    public void Token_handler_of_a_provider_the_application_registered_itself_passes_the_start_check()
+    {
+        AddIdp();
+        _harness.Services.AddKeyedSingleton<ITokenProvider>("mine", (services, _) => services.GetRequiredKeyedService<ITokenProvider>("idp"));
+        _harness.Services.AddHttpClient("api", c => c.BaseAddress = new Uri("https://api.example/")).AddTokenHandler("mine");
+
+        _harness.Provider.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]

@@ -29,6 +29,13 @@ internal interface IAuthorizationCodeTokenClient : ITokenClient
 
     /// <summary>Exchanges an authorization code for a token set.</summary>
     Task<TokenSet> ExchangeCodeAsync(string code, string? codeVerifier, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Revokes a refresh token at the server (RFC 7009): <see langword="true"/> when the server accepted it,
+    /// <see langword="false"/> when the provider has no revocation endpoint.
+    /// </summary>
+    /// <exception cref="TokenRequestException">The revocation endpoint could not be reached or refused the request.</exception>
+    Task<bool> RevokeRefreshTokenAsync(string refreshToken, CancellationToken cancellationToken) => Task.FromResult(false);
 }
 
 /// <summary>The standard <c>authorization_code</c> grant (RFC 6749 section 4.1, with PKCE).</summary>
@@ -58,4 +65,7 @@ internal sealed class AuthorizationCodeTokenClient(string providerName, Authoriz
 
     public Task<TokenSet> ExchangeCodeAsync(string code, string? codeVerifier, CancellationToken cancellationToken) =>
         SendAsync(GrantTypes.AuthorizationCode, new AuthorizationCodeTokenRequest { Code = code, RedirectUri = RedirectUri.AbsoluteUri, CodeVerifier = codeVerifier }, TokenContext.Default, cancellationToken);
+
+    public Task<bool> RevokeRefreshTokenAsync(string refreshToken, CancellationToken cancellationToken) =>
+        RevokeAsync(Options.RevocationEndpoint, refreshToken, "refresh_token", cancellationToken);
 }

@@ -21,6 +21,12 @@ public abstract class OAuth2ClientOptions : TokenClientOptions
     /// <summary>Gets or sets how the client authenticates. Default: <see cref="ClientAuthenticationMethod.ClientSecretBasic"/>.</summary>
     public ClientAuthenticationMethod ClientAuthentication { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
 
+    /// <summary>
+    /// Gets the signing key and assertion settings used when <see cref="ClientAuthentication"/> is
+    /// <see cref="ClientAuthenticationMethod.PrivateKeyJwt"/> or <see cref="ClientAuthenticationMethod.ClientSecretJwt"/>.
+    /// </summary>
+    public ClientAssertionOptions ClientAssertion { get; } = new();
+
     /// <summary>Gets or sets the space-separated scopes to request.</summary>
     public string? Scope { get; set; }
 
@@ -51,6 +57,13 @@ public sealed class AuthorizationCodeOptions : OAuth2ClientOptions
 {
     /// <summary>Gets or sets the authorize endpoint. Discovered from <see cref="OAuth2ClientOptions.Authority"/> when not set.</summary>
     public Uri? AuthorizeEndpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets the revocation endpoint (RFC 7009) that <see cref="IAuthorizationCodeFlow.SignOutAsync"/> revokes the
+    /// refresh token at. Discovered from <see cref="OAuth2ClientOptions.Authority"/> (<c>revocation_endpoint</c>) when not
+    /// set. Must be https (loopback excepted).
+    /// </summary>
+    public Uri? RevocationEndpoint { get; set; }
 
     /// <summary>Gets or sets the callback URL registered with the provider. Must be https (loopback excepted).</summary>
     public Uri? RedirectUri { get; set; }

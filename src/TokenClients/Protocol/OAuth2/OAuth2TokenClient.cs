@@ -12,11 +12,12 @@ namespace TokenClients.OAuth2;
 /// scope, resource and extra parameters, endpoint discovery, and the mapping of responses and errors.
 /// </summary>
 /// <typeparam name="TOptions">The grant's options.</typeparam>
-internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.IConfigurationFingerprint
+internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Caching.IConfigurationFingerprint
     where TOptions : OAuth2ClientOptions
 {
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly DiscoveryCache? _discovery;
+    private ClientAssertionFactory? _assertions;
 
     protected OAuth2TokenClient(string providerName, TOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
     {
@@ -84,12 +85,7 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
     protected async Task<TokenSet> SendAsync(string grant, TokenRequest request, TokenContext context, CancellationToken cancellationToken)
     {
         request.Address = Options.TokenEndpoint?.AbsoluteUri ?? (await DiscoverAsync().ConfigureAwait(false)).TokenEndpoint;
-        request.ClientId = Options.ClientId!;
-        request.ClientSecret = Options.ClientAuthentication == ClientAuthenticationMethod.None ? null : Options.ClientSecret;
-        request.ClientCredentialStyle = Options.ClientAuthentication == ClientAuthenticationMethod.ClientSecretBasic
-            ? ClientCredentialStyle.AuthorizationHeader
-            : ClientCredentialStyle.PostBody;
-        request.AuthorizationHeaderStyle = BasicAuthenticationHeaderStyle.Rfc6749;
+        await AuthenticateAsync(request).ConfigureAwait(false);
         foreach (var (name, value) in Options.Parameters)
         {
             request.Parameters.Add(name, value, ParameterReplaceBehavior.Single);
@@ -146,6 +142,33 @@ internal abstract class OAuth2TokenClient<TOptions> : ITokenClient, Caching.ICon
 
         return ToTokenSet(response, cancellationToken);
     }
+
+    /// <summary>Sets the client authentication of <paramref name="request"/>: a secret (Basic or in the body), none, or an assertion added inside each attempt.</summary>
+    /// <param name="request">The request to a token or revocation endpoint.</param>
+    /// <param name="elsewhere">Whether the request goes to another endpoint than the token endpoint: an assertion still names the token endpoint.</param>
+    private async ValueTask AuthenticateAsync(ProtocolRequest request, bool elsewhere = false)
+    {
+        request.ClientId = Options.ClientId!;
+        var assertion = Options.ClientAuthentication is ClientAuthenticationMethod.PrivateKeyJwt or ClientAuthenticationMethod.ClientSecretJwt;
+        request.ClientSecret = Options.ClientAuthentication == ClientAuthenticationMethod.None || assertion ? null : Options.ClientSecret;
+        if (assertion)
+        {
+            // The assertion itself is added inside each attempt: a resent attempt carries a new one.
+            var audience = await AssertionAudienceAsync().ConfigureAwait(false)
+                ?? (elsewhere ? Options.TokenEndpoint?.AbsoluteUri ?? (await DiscoverAsync().ConfigureAwait(false)).TokenEndpoint : null);
+            ClientAssertionRequest.Mark(request, _assertions ??= new(ProviderName, Options.ClientAuthentication, Options, Time), audience);
+        }
+
+        request.ClientCredentialStyle = Options.ClientAuthentication == ClientAuthenticationMethod.ClientSecretBasic
+            ? ClientCredentialStyle.AuthorizationHeader
+            : ClientCredentialStyle.PostBody;
+        request.AuthorizationHeaderStyle = BasicAuthenticationHeaderStyle.Rfc6749;
+    }
+
+    /// <summary>The configured assertion audience: the issuer, or <see langword="null"/> for the address each attempt goes to.</summary>
+    private async ValueTask<string?> AssertionAudienceAsync() => Options.ClientAssertion.Audience != ClientAssertionAudience.Issuer ? null
+        : _discovery is null ? Options.Authority!.AbsoluteUri.TrimEnd('/')
+        : (await DiscoverAsync().ConfigureAwait(false)).Issuer;
 
     private HttpClient CreateHttpClient() => _httpClientFactory.CreateClient(TokenClientsHttp.ClientName(ProviderName));
 

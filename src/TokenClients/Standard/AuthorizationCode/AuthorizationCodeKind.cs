@@ -12,6 +12,7 @@ internal static class AuthorizationCodeKind
         SettingTables.OAuth2<AuthorizationCodeOptions>()
         .Url(nameof(AuthorizationCodeOptions.AuthorizeEndpoint), static (o, v) => o.AuthorizeEndpoint = v)
         .Url(nameof(AuthorizationCodeOptions.RedirectUri), static (o, v) => o.RedirectUri = v)
+        .Url(nameof(AuthorizationCodeOptions.RevocationEndpoint), static (o, v) => o.RevocationEndpoint = v)
         .Flag(nameof(AuthorizationCodeOptions.UsePkce), static (o, v) => o.UsePkce = v)
         .Duration(nameof(AuthorizationCodeOptions.PendingSignInLifetime), static (o, v) => o.PendingSignInLifetime = v)
         .Number(nameof(AuthorizationCodeOptions.MaxPendingSignIns), static (o, v) => o.MaxPendingSignIns = v));

@@ -10,6 +10,7 @@ internal sealed class AuthorizationCodeOptionsValidator(string providerName) : O
     {
         errors.RequireSecureEndpoint(nameof(options.AuthorizeEndpoint), options.AuthorizeEndpoint, required: options.Authority is null);
         errors.RequireSecureEndpoint(nameof(options.RedirectUri), options.RedirectUri);
+        errors.RequireSecureEndpoint(nameof(options.RevocationEndpoint), options.RevocationEndpoint, required: false);
         errors.RequirePositive(nameof(options.PendingSignInLifetime), options.PendingSignInLifetime);
         errors.RequirePositive(nameof(options.MaxPendingSignIns), options.MaxPendingSignIns);
     }

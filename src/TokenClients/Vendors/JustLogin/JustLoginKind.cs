@@ -15,5 +15,5 @@ internal static class JustLoginKind
         .Url(nameof(JustLoginOptions.RedirectUri), static (o, v) => o.RedirectUri = v)
         .Text(nameof(JustLoginOptions.Scope), static (o, v) => o.Scope = v)
         .Flag(nameof(JustLoginOptions.UsePkce), static (o, v) => o.UsePkce = v)
-        .Url("BaseAddress", static (o, v) => o.Authority = v ?? JustLoginDefaults.BaseAddress)); // the former name of Authority, still read
+        .Url("BaseAddress", static (o, v) => o.SetFormerAddress(v ?? JustLoginDefaults.BaseAddress))); // the former name of Authority, still read; Authority wins
 }

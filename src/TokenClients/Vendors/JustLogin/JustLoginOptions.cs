@@ -5,8 +5,20 @@ namespace TokenClients.Vendors.JustLogin;
 /// <summary>Settings of the JustLogin adapter (authorization code with PKCE, then refresh; tokens per connected user).</summary>
 public sealed class JustLoginOptions : TokenClientOptions
 {
+    private Uri _authority = JustLoginDefaults.BaseAddress;
+    private bool _authoritySet;
+
     /// <summary>Gets or sets JustLogin's address, that of its authorize and token endpoints. Default: <see cref="JustLoginDefaults.BaseAddress"/>.</summary>
-    public Uri Authority { get; set; } = JustLoginDefaults.BaseAddress;
+    public Uri Authority
+    {
+        get => _authority;
+        set
+        {
+            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
+            _authoritySet |= !Equals(value, _authority);
+            _authority = value;
+        }
+    }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
     [Obsolete("Use Authority.")]
@@ -14,7 +26,16 @@ public sealed class JustLoginOptions : TokenClientOptions
     public Uri BaseAddress
     {
         get => Authority;
-        set => Authority = value;
+        set => SetFormerAddress(value);
+    }
+
+    /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
+    internal void SetFormerAddress(Uri value)
+    {
+        if (!_authoritySet)
+        {
+            _authority = value;
+        }
     }
 
     /// <summary>Gets or sets the Client Id JustLogin issued.</summary>

@@ -12,5 +12,5 @@ internal static class MluviiKind
         .Url(nameof(MluviiOptions.Authority), static (o, v) => o.Authority = v ?? MluviiDefaults.CloudAddress)
         .Text(nameof(MluviiOptions.ClientId), static (o, v) => o.ClientId = v)
         .Text(nameof(MluviiOptions.ClientSecret), static (o, v) => o.ClientSecret = v)
-        .Url("BaseAddress", static (o, v) => o.Authority = v ?? MluviiDefaults.CloudAddress)); // the former name of Authority, still read
+        .Url("BaseAddress", static (o, v) => o.SetFormerAddress(v ?? MluviiDefaults.CloudAddress))); // the former name of Authority, still read; Authority wins
 }

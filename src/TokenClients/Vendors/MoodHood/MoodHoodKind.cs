@@ -15,5 +15,5 @@ internal static class MoodHoodKind
         .Text(nameof(MoodHoodOptions.Username), static (o, v) => o.Username = v)
         .Text(nameof(MoodHoodOptions.Password), static (o, v) => o.Password = v)
         .Flag(nameof(MoodHoodOptions.UseRefreshTokens), static (o, v) => o.UseRefreshTokens = v)
-        .Url("BaseAddress", static (o, v) => o.Authority = v ?? MoodHoodDefaults.BaseAddress)); // the former name of Authority, still read
+        .Url("BaseAddress", static (o, v) => o.SetFormerAddress(v ?? MoodHoodDefaults.BaseAddress))); // the former name of Authority, still read; Authority wins
 }

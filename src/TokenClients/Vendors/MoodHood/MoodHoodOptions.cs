@@ -8,8 +8,20 @@ namespace TokenClients.Vendors.MoodHood;
 /// </summary>
 public sealed class MoodHoodOptions : TokenClientOptions
 {
+    private Uri _authority = MoodHoodDefaults.BaseAddress;
+    private bool _authoritySet;
+
     /// <summary>Gets or sets MoodHood's address, that of its token endpoint. Default: <see cref="MoodHoodDefaults.BaseAddress"/>.</summary>
-    public Uri Authority { get; set; } = MoodHoodDefaults.BaseAddress;
+    public Uri Authority
+    {
+        get => _authority;
+        set
+        {
+            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
+            _authoritySet |= !Equals(value, _authority);
+            _authority = value;
+        }
+    }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
     [Obsolete("Use Authority.")]
@@ -17,7 +29,16 @@ public sealed class MoodHoodOptions : TokenClientOptions
     public Uri BaseAddress
     {
         get => Authority;
-        set => Authority = value;
+        set => SetFormerAddress(value);
+    }
+
+    /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
+    internal void SetFormerAddress(Uri value)
+    {
+        if (!_authoritySet)
+        {
+            _authority = value;
+        }
     }
 
     /// <summary>Gets or sets the clientId from MoodHood's Integration page.</summary>

@@ -17,5 +17,5 @@ internal static class OliKind
         .Text(nameof(OliOptions.ClientSecret), static (o, v) => o.ClientSecret = v)
         .Text(nameof(OliOptions.Username), static (o, v) => o.Username = v)
         .Text(nameof(OliOptions.Password), static (o, v) => o.Password = v)
-        .Url("ServerAddress", static (o, v) => o.Authority = v ?? OliDefaults.ServerAddress)); // the former name of Authority, still read
+        .Url("ServerAddress", static (o, v) => o.SetFormerAddress(v ?? OliDefaults.ServerAddress))); // the former name of Authority, still read; Authority wins
 }

@@ -5,11 +5,23 @@ namespace TokenClients.Vendors.Oli;
 /// <summary>Settings of the OLI Systems adapter, which serves any Keycloak realm (password grant, then refresh).</summary>
 public sealed class OliOptions : TokenClientOptions
 {
+    private Uri _authority = OliDefaults.ServerAddress;
+    private bool _authoritySet;
+
     /// <summary>
     /// Gets or sets the Keycloak server's address (without the realm: <see cref="Realm"/> and <see cref="LegacyAuthPrefix"/>
     /// complete it). Default: <see cref="OliDefaults.ServerAddress"/>.
     /// </summary>
-    public Uri Authority { get; set; } = OliDefaults.ServerAddress;
+    public Uri Authority
+    {
+        get => _authority;
+        set
+        {
+            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
+            _authoritySet |= !Equals(value, _authority);
+            _authority = value;
+        }
+    }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>ServerAddress</c> still binds to it.</summary>
     [Obsolete("Use Authority.")]
@@ -17,7 +29,16 @@ public sealed class OliOptions : TokenClientOptions
     public Uri ServerAddress
     {
         get => Authority;
-        set => Authority = value;
+        set => SetFormerAddress(value);
+    }
+
+    /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
+    internal void SetFormerAddress(Uri value)
+    {
+        if (!_authoritySet)
+        {
+            _authority = value;
+        }
     }
 
     /// <summary>Gets or sets the realm. Default: <c>api</c>.</summary>

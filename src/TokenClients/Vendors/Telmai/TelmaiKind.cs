@@ -14,5 +14,5 @@ internal static class TelmaiKind
         .Text(nameof(TelmaiOptions.Username), static (o, v) => o.Username = v)
         .Text(nameof(TelmaiOptions.Password), static (o, v) => o.Password = v)
         .Text(nameof(TelmaiOptions.Tenant), static (o, v) => o.Tenant = v)
-        .Url("AuthEndpoint", static (o, v) => o.Authority = v)); // the former name of Authority, still read
+        .Url("AuthEndpoint", static (o, v) => o.SetFormerAddress(v))); // the former name of Authority, still read; Authority wins
 }

@@ -5,8 +5,20 @@ namespace TokenClients.Vendors.Telmai;
 /// <summary>Settings of the Telmai adapter (password grant, parameters in the query string).</summary>
 public sealed class TelmaiOptions : TokenClientOptions
 {
+    private Uri? _authority;
+    private bool _authoritySet;
+
     /// <summary>Gets or sets Telmai's auth address (<c>{auth_endpoint}</c> on Telmai's page); the token endpoint is <c>{Authority}/auth/token</c>. Required.</summary>
-    public Uri? Authority { get; set; }
+    public Uri? Authority
+    {
+        get => _authority;
+        set
+        {
+            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
+            _authoritySet |= !Equals(value, _authority);
+            _authority = value;
+        }
+    }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>AuthEndpoint</c> still binds to it.</summary>
     [Obsolete("Use Authority.")]
@@ -14,7 +26,16 @@ public sealed class TelmaiOptions : TokenClientOptions
     public Uri? AuthEndpoint
     {
         get => Authority;
-        set => Authority = value;
+        set => SetFormerAddress(value);
+    }
+
+    /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
+    internal void SetFormerAddress(Uri? value)
+    {
+        if (!_authoritySet)
+        {
+            _authority = value;
+        }
     }
 
     /// <summary>Gets or sets the client identifier (<c>clientId</c>).</summary>

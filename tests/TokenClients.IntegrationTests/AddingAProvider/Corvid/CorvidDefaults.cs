@@ -4,7 +4,7 @@ namespace TokenClients.IntegrationTests.AddingAProvider.Corvid;
 public static class CorvidDefaults
 {
     /// <summary>Corvid's cloud address.</summary>
-    public static readonly Uri BaseAddress = new("https://auth.corvid.example/");
+    public static readonly Uri Authority = new("https://auth.corvid.example/");
 
     /// <summary>The token endpoint's path below the base address.</summary>
     public const string TokenPath = "connect/token";

@@ -3,8 +3,8 @@ namespace TokenClients.IntegrationTests.AddingAProvider.Corvid;
 /// <summary>Settings of the Corvid adapter: a client id and secret, sent as JSON.</summary>
 public sealed class CorvidOptions : TokenClientOptions
 {
-    /// <summary>Gets or sets Corvid's address. Default: <see cref="CorvidDefaults.BaseAddress"/>.</summary>
-    public Uri BaseAddress { get; set; } = CorvidDefaults.BaseAddress;
+    /// <summary>Gets or sets Corvid's address. Default: <see cref="CorvidDefaults.Authority"/>.</summary>
+    public Uri Authority { get; set; } = CorvidDefaults.Authority;
 
     /// <summary>Gets or sets the client id.</summary>
     public string? ClientId { get; set; }
@@ -13,5 +13,5 @@ public sealed class CorvidOptions : TokenClientOptions
     public string? ClientSecret { get; set; }
 
     /// <summary>Gets the token endpoint.</summary>
-    public Uri TokenEndpoint => new(BaseAddress.AbsoluteUri.EndsWith('/') ? BaseAddress : new Uri(BaseAddress.AbsoluteUri + "/"), CorvidDefaults.TokenPath);
+    public Uri TokenEndpoint => new(Authority.AbsoluteUri.EndsWith('/') ? Authority : new Uri(Authority.AbsoluteUri + "/"), CorvidDefaults.TokenPath);
 }

@@ -8,7 +8,7 @@ internal sealed class CorvidOptionsValidator(string providerName) : ProviderOpti
 {
     protected override void Validate(CorvidOptions options, OptionsErrors errors)
     {
-        errors.RequireSecureEndpoint(nameof(options.BaseAddress), options.BaseAddress);
+        errors.RequireSecureEndpoint(nameof(options.Authority), options.Authority);
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
         errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
         errors.RequirePositive(nameof(options.DefaultTokenLifetime), options.DefaultTokenLifetime);

@@ -1,0 +1,58 @@
+// An OpenID Certified authorization server (oidc-provider) for the integration tests. It listens on 127.0.0.1 at a
+// free port, prints "PORT <n>" on its first line, and exits when its standard input closes (the test host went away).
+// Usage: node server.mjs <clients.json>  — the file is a JSON array of oidc-provider client metadata.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import Provider from 'oidc-provider';
+
+const clients = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const server = createServer();
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address();
+  const issuer = `http://127.0.0.1:${port}`;
+  const provider = new Provider(issuer, {
+    clients,
+    features: {
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+    },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
+    // Refresh tokens for every code grant (no offline_access consent in the tests) and no rotation: the tests judge
+    // revocation, not rotation.
+    issueRefreshToken: async () => true,
+    rotateRefreshToken: false,
+    scopes: ['openid', 'offline_access', 'api'],
+  });
+  // No login page: an interaction signs in the login_hint (or "alice") and grants what was asked, at once.
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || !ctx.path.startsWith('/interaction/')) {
+      await next();
+      return;
+    }
+
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    let result;
+    if (details.prompt.name === 'login') {
+      result = { login: { accountId: details.params.login_hint || 'alice' } };
+    } else {
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+      grant.addOIDCScope(details.params.scope);
+      result = { consent: { grantId: await grant.save() } };
+    }
+
+    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
+  });
+  // http on 127.0.0.1 is a test issuer: oidc-provider allows it outside production (NODE_ENV is not set here).
+  provider.proxy = false;
+  server.on('request', provider.callback());
+  process.stdout.write(`PORT ${port}\n`);
+});
+
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();
