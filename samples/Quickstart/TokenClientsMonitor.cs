@@ -13,7 +13,6 @@ internal sealed class TokenClientsMonitor : IDisposable
     private const string SourceName = "TokenClients";
     private const string ProviderTag = "tokenclients.provider";
     private readonly ConcurrentDictionary<string, int> _tokenRequests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _newTokenSets = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Provider, string Grant)> _requests = new();
     private readonly MeterListener _meters = new();
     private readonly ActivityListener _activities;
@@ -31,19 +30,15 @@ internal sealed class TokenClientsMonitor : IDisposable
         {
             string? provider = null;
             var success = false;
-            var newTokenSet = false;
             foreach (var (key, tagValue) in tags)
             {
                 provider = key == ProviderTag ? tagValue as string : provider;
                 success |= key == "tokenclients.outcome" && tagValue as string == "success";
-                // The first token set comes from a new token request or, for a connected user, from the sign-in's code exchange.
-                newTokenSet |= key == "tokenclients.grant" && tagValue is "request" or "authorization_code";
             }
 
             if (provider is not null && success)
             {
                 _tokenRequests.AddOrUpdate(provider, (int)value, (_, count) => count + (int)value);
-                _newTokenSets.TryAdd(provider, newTokenSet);
             }
         });
         _meters.Start();
@@ -64,11 +59,10 @@ internal sealed class TokenClientsMonitor : IDisposable
     }
 
     /// <summary>
-    /// How many times the provider renewed its token: its successful token requests, less the first when that one got
-    /// the first token set (a new token request, or the code exchange of a user's sign-in).
+    /// How many times the provider renewed its token: its successful token requests, less the first, which got the first
+    /// token set (a token request with the provider's grant, or the code exchange of a user's sign-in).
     /// </summary>
-    public int Refreshes(string providerName) =>
-        Math.Max(0, _tokenRequests.GetValueOrDefault(providerName) - (_newTokenSets.GetValueOrDefault(providerName) ? 1 : 0));
+    public int Refreshes(string providerName) => Math.Max(0, _tokenRequests.GetValueOrDefault(providerName) - 1);
 
     /// <summary>
     /// The provider's token requests by kind (<c>request</c>: a new token set; <c>refresh_token</c>), with those of the

@@ -17,6 +17,10 @@ namespace TokenClients.Caching;
 internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogger logger)
 {
     private readonly ConcurrentDictionary<TokenContext, TokenEntry> _entries = new();
+
+    // The same entries of contexts that name only a user (TokenContext.ForSubject), by the user's id: a request that
+    // names its user by id finds the token without building a context. Changed only under the gate (and by sign-out).
+    private readonly ConcurrentDictionary<string, TokenEntry> _subjects = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     // The default context's entry, kept out of the dictionary lookup: the common case costs one field read.
@@ -38,6 +42,10 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
         return _entries.GetValueOrDefault(context);
     }
 
+    /// <summary>The entry of <c>TokenContext.ForSubject(subject)</c>, when the table holds one.</summary>
+    public TokenEntry? FindSubject(string subject) =>
+        _subjects.TryGetValue(subject, out var entry) && !entry.Evicted ? entry : null;
+
     public TokenEntry GetOrAdd(TokenContext context)
     {
         if (!_entries.TryGetValue(context, out var entry))
@@ -53,6 +61,10 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
 
                     entry = new TokenEntry(context);
                     _entries[context] = entry;
+                    if (entry.IsSubjectDefault)
+                    {
+                        _subjects[context.Subject!] = entry;
+                    }
                 }
             }
         }
@@ -87,6 +99,7 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
             }
 
             _entries.TryRemove(new KeyValuePair<TokenContext, TokenEntry>(entry.Context, entry));
+            _subjects.TryRemove(new KeyValuePair<string, TokenEntry>(subject, entry));
         }
     }
 
@@ -134,6 +147,11 @@ internal sealed class TokenEntryTable(TokenProvider owner, int maxEntries, ILogg
             }
 
             _entries.TryRemove(new KeyValuePair<TokenContext, TokenEntry>(entry.Context, entry));
+            if (entry.Context.Subject is { } subject)
+            {
+                _subjects.TryRemove(new KeyValuePair<string, TokenEntry>(subject, entry));
+            }
+
             if (ReferenceEquals(entry, _default))
             {
                 _default = null;

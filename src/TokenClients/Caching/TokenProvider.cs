@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using TokenClients.Diagnostics;
 
@@ -63,24 +64,25 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         context ??= TokenContext.Default;
-        var entry = _entries.Find(context);
-        if (entry?.Current is { } current)
+        if (TryHit(_entries.Find(context), out var token))
         {
-            var now = _clock.UtcTicks();
-            if (now < current.UsableUntilTicks)
-            {
-                if (now >= current.RefreshAtTicks && now >= Volatile.Read(ref entry.RetryNotBeforeTicks))
-                {
-                    StartBackgroundRefresh(entry);
-                }
-
-                Metrics.RecordCacheHit(Name);
-                return new ValueTask<AccessToken>(current.Token);
-            }
+            return new ValueTask<AccessToken>(token);
         }
 
         Metrics.RecordCacheMiss(Name);
         return new ValueTask<AccessToken>(AcquireAsync(context, cancellationToken));
+    }
+
+    /// <summary>
+    /// The token of <c>TokenContext.ForSubject(subject)</c>; a cached one is found by the user's id alone, without building
+    /// a context (a request that names its user with <c>WithTokenSubject</c>).
+    /// </summary>
+    internal ValueTask<AccessToken> GetSubjectTokenAsync(string subject, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return TryHit(_entries.FindSubject(subject), out var token)
+            ? new ValueTask<AccessToken>(token)
+            : GetTokenAsync(TokenContext.ForSubject(subject), cancellationToken);
     }
 
     public ValueTask InvalidateAsync(AccessToken token, TokenContext? context = null, CancellationToken cancellationToken = default)
@@ -200,6 +202,29 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
                 return cached.Token;
             }
         }
+    }
+
+    /// <summary>A usable snapshot of <paramref name="entry"/>: synchronous, lock-free; opens a refresh inside the window.</summary>
+    private bool TryHit(TokenEntry? entry, [NotNullWhen(true)] out AccessToken? token)
+    {
+        if (entry?.Current is { } current)
+        {
+            var now = _clock.UtcTicks();
+            if (now < current.UsableUntilTicks)
+            {
+                if (now >= current.RefreshAtTicks && now >= Volatile.Read(ref entry.RetryNotBeforeTicks))
+                {
+                    StartBackgroundRefresh(entry);
+                }
+
+                Metrics.RecordCacheHit(Name);
+                token = current.Token;
+                return true;
+            }
+        }
+
+        token = null;
+        return false;
     }
 
     private void StartBackgroundRefresh(TokenEntry entry)

@@ -17,20 +17,45 @@ internal static class TokenContextOption
     /// <summary>The request option that carries a per-request context; set it with <c>WithTokenContext</c>.</summary>
     public static readonly HttpRequestOptionsKey<TokenContext> Key = new("TokenClients.TokenContext");
 
+    /// <summary>The request option that names the user by id alone; set it with <c>WithTokenSubject</c>.</summary>
+    public static readonly HttpRequestOptionsKey<string> SubjectKey = new("TokenClients.TokenSubject");
+
     private static readonly bool s_fieldReadable = ProbeField();
 
-    /// <summary>The context the request carries, or <see langword="null"/>.</summary>
-    public static TokenContext? Read(HttpRequestMessage request)
+    /// <summary>The context the request carries, or the user it names by id alone, or neither.</summary>
+    public static TokenContext? Read(HttpRequestMessage request, out string? subject)
     {
+        subject = null;
         if (s_fieldReadable && OptionsField(request) is null)
         {
             return null;
         }
 
-        return request.Options.TryGetValue(Key, out var context) ? context : null;
+        var options = request.Options;
+        if (options.TryGetValue(Key, out var context))
+        {
+            return context;
+        }
+
+        subject = options.TryGetValue(SubjectKey, out var id) ? id : null;
+        return null;
     }
 
-    public static void Write(HttpRequestMessage request, TokenContext context) => request.Options.Set(Key, context);
+    /// <summary>The context the request carries, with a user named by id alone made into its context.</summary>
+    public static TokenContext? ReadOrCreate(HttpRequestMessage request) =>
+        Read(request, out var subject) ?? (subject is null ? null : TokenContext.ForSubject(subject));
+
+    public static void Write(HttpRequestMessage request, TokenContext context)
+    {
+        ((IDictionary<string, object?>)request.Options).Remove(SubjectKey.Key);
+        request.Options.Set(Key, context);
+    }
+
+    public static void WriteSubject(HttpRequestMessage request, string subject)
+    {
+        ((IDictionary<string, object?>)request.Options).Remove(Key.Key);
+        request.Options.Set(SubjectKey, subject);
+    }
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_options")]
     private static extern ref HttpRequestOptions? OptionsField(HttpRequestMessage request);

@@ -60,8 +60,10 @@ public sealed class TokenHandler : DelegatingHandler
             return SendWithoutToken(request, cancellationToken);
         }
 
-        var context = TokenContextOption.Read(request);
-        var pendingToken = _provider.GetTokenAsync(context, cancellationToken);
+        var context = TokenContextOption.Read(request, out var subject);
+        var pendingToken = subject is null ? _provider.GetTokenAsync(context, cancellationToken)
+            : _provider is Caching.TokenProvider known ? known.GetSubjectTokenAsync(subject, cancellationToken)
+            : _provider.GetTokenAsync(context = TokenContext.ForSubject(subject), cancellationToken);
         if (!pendingToken.IsCompletedSuccessfully)
         {
             return SendWithPendingTokenAsync(request, context, pendingToken, cancellationToken);
@@ -116,6 +118,7 @@ public sealed class TokenHandler : DelegatingHandler
 
     private async Task<HttpResponseMessage> SendWithPendingTokenAsync(HttpRequestMessage request, TokenContext? context, ValueTask<AccessToken> pendingToken, CancellationToken cancellationToken)
     {
+        context ??= TokenContextOption.ReadOrCreate(request);
         var token = await pendingToken.ConfigureAwait(false);
 
         // The request is the caller's while the token was on its way: check its address again.
@@ -149,6 +152,8 @@ public sealed class TokenHandler : DelegatingHandler
     /// <summary>A 401 came back for a request that carried <paramref name="sent"/>: drop that token and resend once.</summary>
     private async Task<HttpResponseMessage> AfterUnauthorizedAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        // A request that named its user by id gets that user's context here, off the hot path.
+        context ??= TokenContextOption.ReadOrCreate(request);
         // A redirect rewrites RequestUri and drops the header, on the same origin too: the 401 of a redirected request
         // never saw the token, says nothing about it, and must neither drop it nor draw it to the new address on a resend.
         var answeredBy = request.RequestUri;

@@ -3,6 +3,7 @@ using TokenClients.IntegrationTests.Support;
 namespace TokenClients.IntegrationTests.Packaging;
 
 /// <summary>The Quickstart published as a Native AOT binary: no trim or AOT warning, and every vendor runs.</summary>
+[Collection(ReleaseBuildGroup.Name)]
 public sealed class NativeAotTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("tokenclients-aot-").FullName;

@@ -11,6 +11,7 @@ namespace TokenClients.IntegrationTests.Packaging;
 /// then installs them from a local folder feed into a new console project outside the repository and runs it against
 /// an emulator, and installs the command-line tool the way the README says.
 /// </summary>
+[Collection(ReleaseBuildGroup.Name)]
 public sealed partial class PackageTests : IDisposable
 {
     /// <summary>

@@ -8,7 +8,8 @@ public sealed class TokenContextOptionTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("https://api.example/"));
 
-        Assert.Null(TokenContextOption.Read(request));
+        Assert.Null(TokenContextOption.Read(request, out var subject));
+        Assert.Null(subject);
 
         // The options dictionary is created on first read of the property: the read above must not have created it.
         var field = typeof(HttpRequestMessage).GetField("_options", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
@@ -24,7 +25,19 @@ public sealed class TokenContextOptionTests
         using var other = new HttpRequestMessage(HttpMethod.Get, new Uri("https://api.example/"));
         other.Options.Set(new HttpRequestOptionsKey<string>("other"), "value");
 
-        Assert.Same(alice, TokenContextOption.Read(plain));
-        Assert.Null(TokenContextOption.Read(other));
+        Assert.Same(alice, TokenContextOption.Read(plain, out _));
+        Assert.Null(TokenContextOption.Read(other, out var none));
+        Assert.Null(none);
+    }
+
+    [Fact]
+    public void The_last_of_a_subject_and_a_context_set_on_a_request_is_the_one_read()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("https://api.example/"))
+            .WithTokenContext(new TokenContext("alice", scope: "orders")).WithTokenSubject("bob");
+
+        Assert.Null(TokenContextOption.Read(request, out var subject));
+        Assert.Equal("bob", subject);
+        Assert.Equal(TokenContext.ForSubject("bob"), TokenContextOption.ReadOrCreate(request));
     }
 }
