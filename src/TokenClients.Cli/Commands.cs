@@ -27,6 +27,7 @@ internal static class Commands
     {
         var providers = ConfiguredProviders.Load(sources, name);
         await using var disposeProviders = providers.ConfigureAwait(false);
+        name = providers.Name;
         var client = providers.Services.GetRequiredKeyedService<ITokenClient>(name);
         if (client.RequiresInteraction)
         {

@@ -72,14 +72,16 @@ internal sealed class ConfiguredProviders : IAsyncDisposable
             throw new CliException(exception.Message, exception);
         }
 
-        if (!services.Any(d => d.IsKeyedService && d.ServiceType == typeof(ITokenProvider) && Equals(d.ServiceKey, name)))
+        // Provider names are case-insensitive, as in the library: the command line finds the configured spelling.
+        if (services.FirstOrDefault(d => d.IsKeyedService && d.ServiceType == typeof(ITokenProvider)
+                && d.ServiceKey is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))?.ServiceKey is not string registered)
         {
             throw new CliException($"'{configPath}' configures no token provider named '{name}'; it has {string.Join(", ", section.GetChildren().Select(c => c.Key))}");
         }
 
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
-        var providers = new ConfiguredProviders(provider, section);
+        var providers = new ConfiguredProviders(provider, section) { Name = registered };
         try
         {
             provider.GetService<IStartupValidator>()?.Validate();
@@ -92,6 +94,9 @@ internal sealed class ConfiguredProviders : IAsyncDisposable
 
         return providers;
     }
+
+    /// <summary>Gets the provider's name as configured (the command line accepts it in any case).</summary>
+    public string Name { get; private init; } = string.Empty;
 
     /// <summary>Gets the value of <c>Kind</c> of a configured entry, or <see langword="null"/> for a provider a vendor adapter added.</summary>
     public string? KindOf(string name) => _section.GetSection(name)["Kind"];

@@ -54,6 +54,15 @@ public sealed partial class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Provider_name_is_case_insensitive_as_in_the_library()
+    {
+        var result = await RunAsync("token", "MLUVII", "--config", ConfigPath);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("mluvii (Mluvii)", result.Field("provider"));
+    }
+
+    [Fact]
     public async Task Token_of_a_two_stage_vendor_is_the_user_token()
     {
         var result = await RunAsync("token", "moodhood", "--config", ConfigPath, "--show");

@@ -80,19 +80,27 @@ internal sealed class MoodHoodTokenClient(string providerName, MoodHoodOptions o
         {
             return await SendOnceAsync(grant, first, second, context, bearer, refresh, cancellationToken).ConfigureAwait(false);
         }
-        catch (TokenRequestException exception) when (!refresh && exception.StatusCode == HttpStatusCode.Unauthorized && exception.Error is null
-            && _replacement.TryClaim(bearer, out var age))
+        catch (TokenRequestException exception) when (!refresh && exception.StatusCode == HttpStatusCode.Unauthorized && exception.Error is null)
         {
+            // Another caller replaced the client token while this request was out: the 401 may blame the old one, so the
+            // request is sent once more with the current one, which nobody has to replace.
+            var current = await ClientTokenAsync(cancellationToken).ConfigureAwait(false);
+            if (!current.Equals(bearer))
+            {
+                return await SendOnceAsync(grant, first, second, context, current, refresh, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!_replacement.TryClaim(bearer, out var age))
+            {
+                Safe.Log(logger, static (l, name) => Log.ClientTokenKept(l, name, ClientTokenReplacement.Interval), providerName);
+                throw;
+            }
+
             // A client token in use for a while may have been revoked or expired early: replace it, once per interval.
             Safe.Log(logger, static (l, s) => Log.ClientTokenReplaced(l, s.providerName, s.age), (providerName, age));
             await clientStage.InvalidateAsync(bearer, cancellationToken: cancellationToken).ConfigureAwait(false);
             bearer = await ClientTokenAsync(cancellationToken).ConfigureAwait(false);
             return await SendOnceAsync(grant, first, second, context, bearer, refresh, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TokenRequestException exception) when (!refresh && exception.StatusCode == HttpStatusCode.Unauthorized && exception.Error is null)
-        {
-            Safe.Log(logger, static (l, name) => Log.ClientTokenKept(l, name, ClientTokenReplacement.Interval), providerName);
-            throw;
         }
     }
 
