@@ -5,19 +5,13 @@ namespace TokenClients.Vendors.JustLogin;
 /// <summary>Settings of the JustLogin adapter (authorization code with PKCE, then refresh; tokens per connected user).</summary>
 public sealed class JustLoginOptions : TokenClientOptions
 {
-    private Uri _authority = JustLoginDefaults.BaseAddress;
-    private bool _authoritySet;
+    private RenamedSetting<Uri> _authority = new(JustLoginDefaults.BaseAddress);
 
     /// <summary>Gets or sets JustLogin's address, that of its authorize and token endpoints. Default: <see cref="JustLoginDefaults.BaseAddress"/>.</summary>
     public Uri Authority
     {
-        get => _authority;
-        set
-        {
-            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
-            _authoritySet |= !Equals(value, _authority);
-            _authority = value;
-        }
+        get => _authority.Value;
+        set => _authority.Set(value);
     }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
@@ -30,13 +24,7 @@ public sealed class JustLoginOptions : TokenClientOptions
     }
 
     /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
-    internal void SetFormerAddress(Uri value)
-    {
-        if (!_authoritySet)
-        {
-            _authority = value;
-        }
-    }
+    internal void SetFormerAddress(Uri value) => _authority.SetFormer(value);
 
     /// <summary>Gets or sets the Client Id JustLogin issued.</summary>
     public string? ClientId { get; set; }

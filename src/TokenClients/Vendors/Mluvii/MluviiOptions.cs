@@ -5,19 +5,13 @@ namespace TokenClients.Vendors.Mluvii;
 /// <summary>Settings of the Mluvii adapter: an API username and password generated in Mluvii's administration.</summary>
 public sealed class MluviiOptions : TokenClientOptions
 {
-    private Uri _authority = MluviiDefaults.CloudAddress;
-    private bool _authoritySet;
+    private RenamedSetting<Uri> _authority = new(MluviiDefaults.CloudAddress);
 
     /// <summary>Gets or sets Mluvii's address: <see cref="MluviiDefaults.CloudAddress"/> or <c>https://{your_domain}/</c> on premise.</summary>
     public Uri Authority
     {
-        get => _authority;
-        set
-        {
-            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
-            _authoritySet |= !Equals(value, _authority);
-            _authority = value;
-        }
+        get => _authority.Value;
+        set => _authority.Set(value);
     }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
@@ -30,13 +24,7 @@ public sealed class MluviiOptions : TokenClientOptions
     }
 
     /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
-    internal void SetFormerAddress(Uri value)
-    {
-        if (!_authoritySet)
-        {
-            _authority = value;
-        }
-    }
+    internal void SetFormerAddress(Uri value) => _authority.SetFormer(value);
 
     /// <summary>Gets or sets the API username (sent as <c>client_id</c>).</summary>
     public string? ClientId { get; set; }

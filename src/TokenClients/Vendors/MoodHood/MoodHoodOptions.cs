@@ -8,19 +8,13 @@ namespace TokenClients.Vendors.MoodHood;
 /// </summary>
 public sealed class MoodHoodOptions : TokenClientOptions
 {
-    private Uri _authority = MoodHoodDefaults.BaseAddress;
-    private bool _authoritySet;
+    private RenamedSetting<Uri> _authority = new(MoodHoodDefaults.BaseAddress);
 
     /// <summary>Gets or sets MoodHood's address, that of its token endpoint. Default: <see cref="MoodHoodDefaults.BaseAddress"/>.</summary>
     public Uri Authority
     {
-        get => _authority;
-        set
-        {
-            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
-            _authoritySet |= !Equals(value, _authority);
-            _authority = value;
-        }
+        get => _authority.Value;
+        set => _authority.Set(value);
     }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>BaseAddress</c> still binds to it.</summary>
@@ -33,13 +27,7 @@ public sealed class MoodHoodOptions : TokenClientOptions
     }
 
     /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
-    internal void SetFormerAddress(Uri value)
-    {
-        if (!_authoritySet)
-        {
-            _authority = value;
-        }
-    }
+    internal void SetFormerAddress(Uri value) => _authority.SetFormer(value);
 
     /// <summary>Gets or sets the clientId from MoodHood's Integration page.</summary>
     public string? ClientId { get; set; }

@@ -5,8 +5,7 @@ namespace TokenClients.Vendors.Oli;
 /// <summary>Settings of the OLI Systems adapter, which serves any Keycloak realm (password grant, then refresh).</summary>
 public sealed class OliOptions : TokenClientOptions
 {
-    private Uri _authority = OliDefaults.ServerAddress;
-    private bool _authoritySet;
+    private RenamedSetting<Uri> _authority = new(OliDefaults.ServerAddress);
 
     /// <summary>
     /// Gets or sets the Keycloak server's address (without the realm: <see cref="Realm"/> and <see cref="LegacyAuthPrefix"/>
@@ -14,13 +13,8 @@ public sealed class OliOptions : TokenClientOptions
     /// </summary>
     public Uri Authority
     {
-        get => _authority;
-        set
-        {
-            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
-            _authoritySet |= !Equals(value, _authority);
-            _authority = value;
-        }
+        get => _authority.Value;
+        set => _authority.Set(value);
     }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>ServerAddress</c> still binds to it.</summary>
@@ -33,13 +27,7 @@ public sealed class OliOptions : TokenClientOptions
     }
 
     /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
-    internal void SetFormerAddress(Uri value)
-    {
-        if (!_authoritySet)
-        {
-            _authority = value;
-        }
-    }
+    internal void SetFormerAddress(Uri value) => _authority.SetFormer(value);
 
     /// <summary>Gets or sets the realm. Default: <c>api</c>.</summary>
     public string Realm { get; set; } = OliDefaults.Realm;

@@ -5,19 +5,13 @@ namespace TokenClients.Vendors.Telmai;
 /// <summary>Settings of the Telmai adapter (password grant, parameters in the query string).</summary>
 public sealed class TelmaiOptions : TokenClientOptions
 {
-    private Uri? _authority;
-    private bool _authoritySet;
+    private RenamedSetting<Uri?> _authority = new(null);
 
     /// <summary>Gets or sets Telmai's auth address (<c>{auth_endpoint}</c> on Telmai's page); the token endpoint is <c>{Authority}/auth/token</c>. Required.</summary>
     public Uri? Authority
     {
-        get => _authority;
-        set
-        {
-            // Only a new value counts as set: a binder that assigns the current value back does not hide the former name.
-            _authoritySet |= !Equals(value, _authority);
-            _authority = value;
-        }
+        get => _authority.Value;
+        set => _authority.Set(value);
     }
 
     /// <summary>Gets or sets the same address as <see cref="Authority"/>, under its former name; configuration key <c>AuthEndpoint</c> still binds to it.</summary>
@@ -30,13 +24,7 @@ public sealed class TelmaiOptions : TokenClientOptions
     }
 
     /// <summary>Sets the address from its former name, unless <see cref="Authority"/> was set: the new name wins whatever the order.</summary>
-    internal void SetFormerAddress(Uri? value)
-    {
-        if (!_authoritySet)
-        {
-            _authority = value;
-        }
-    }
+    internal void SetFormerAddress(Uri? value) => _authority.SetFormer(value);
 
     /// <summary>Gets or sets the client identifier (<c>clientId</c>).</summary>
     public string? ClientId { get; set; }
