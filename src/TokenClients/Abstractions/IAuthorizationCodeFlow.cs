@@ -56,8 +56,9 @@ public interface IAuthorizationCodeFlow
 
     /// <summary>
     /// Signs <paramref name="subject"/> out: removes the stored token set (from the <see cref="ITokenStore"/>, shared
-    /// one included) and every token of the subject the provider holds in memory, so no token of the user is sent after
-    /// this returns (a refresh in flight hands nothing out and writes nothing back); then revokes the removed refresh
+    /// one included) and every token of the subject this instance's provider holds in memory, so this instance starts no
+    /// request with the user's token after this returns (a refresh in flight hands nothing out and writes nothing back;
+    /// other instances keep an access token they hold until it expires); then revokes the removed refresh
     /// token at the server (RFC 7009) when a revocation endpoint is configured or discovered.
     /// </summary>
     /// <remarks>

@@ -76,9 +76,10 @@ public sealed class TokenHandler : DelegatingHandler
             return CompleteAsync(request, target, context, token, pendingResponse, cancellationToken);
         }
 
+        var redirected = request.Headers.Authorization is null;
         request.Headers.Authorization = null;
         return pendingResponse.IsCompletedSuccessfully && pendingResponse.Result.StatusCode == HttpStatusCode.Unauthorized
-            ? AfterUnauthorizedAsync(request, target, context, token, pendingResponse.Result, cancellationToken)
+            ? AfterUnauthorizedAsync(request, target, context, token, pendingResponse.Result, redirected, cancellationToken)
             : pendingResponse;
     }
 
@@ -135,9 +136,11 @@ public sealed class TokenHandler : DelegatingHandler
     private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
+        var stripped = false;
         try
         {
             response = await pendingResponse.ConfigureAwait(false);
+            stripped = request.Headers.Authorization is null;
         }
         finally
         {
@@ -145,19 +148,20 @@ public sealed class TokenHandler : DelegatingHandler
         }
 
         return response.StatusCode == HttpStatusCode.Unauthorized
-            ? await AfterUnauthorizedAsync(request, target, context, sent, response, cancellationToken).ConfigureAwait(false)
+            ? await AfterUnauthorizedAsync(request, target, context, sent, response, stripped, cancellationToken).ConfigureAwait(false)
             : response;
     }
 
     /// <summary>A 401 came back for a request that carried <paramref name="sent"/>: drop that token and resend once.</summary>
-    private async Task<HttpResponseMessage> AfterUnauthorizedAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> AfterUnauthorizedAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, HttpResponseMessage response, bool stripped, CancellationToken cancellationToken)
     {
         // A request that named its user by id gets that user's context here, off the hot path.
         context ??= TokenContextOption.ReadOrCreate(request);
-        // A redirect rewrites RequestUri and drops the header, on the same origin too: the 401 of a redirected request
-        // never saw the token, says nothing about it, and must neither drop it nor draw it to the new address on a resend.
+        // A redirect drops the header (on the same origin, and back to the same address, too) and may rewrite RequestUri:
+        // the 401 of a redirected request never saw the token, says nothing about it, and must neither drop it nor draw
+        // it to the new address on a resend. `stripped`: the header was gone when the response came back.
         var answeredBy = request.RequestUri;
-        if ((!ReferenceEquals(target, answeredBy) && target != answeredBy) || !_allowedOrigins.Allows(answeredBy))
+        if (stripped || (!ReferenceEquals(target, answeredBy) && target != answeredBy) || !_allowedOrigins.Allows(answeredBy))
         {
             Log.UnauthorizedFromAnotherOrigin(_logger, _provider.Name, OriginSet.Describe(answeredBy));
             return response;
