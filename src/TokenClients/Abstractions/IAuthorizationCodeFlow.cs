@@ -47,6 +47,9 @@ public interface IAuthorizationCodeFlow
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The subject and its new token set.</returns>
     /// <exception cref="SignInMismatchException">The callback belongs to a sign-in started for another user.</exception>
+    /// <exception cref="AuthorizationResponseIssuerException">
+    /// The callback's <c>iss</c> (RFC 9207) names another issuer, or is missing although the server sends it; the code is not redeemed.
+    /// </exception>
     /// <exception cref="InteractionRequiredException">The authorization server refused the sign-in (the callback carries <c>error</c>).</exception>
     /// <exception cref="TokenRequestException">
     /// The callback carried an unknown, expired or already redeemed state, the shared lock that keeps sign-ins

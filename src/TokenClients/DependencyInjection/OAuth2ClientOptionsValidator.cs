@@ -11,12 +11,13 @@ internal abstract class OAuth2ClientOptionsValidator<TOptions>(string providerNa
     protected sealed override void Validate(TOptions options, OptionsErrors errors)
     {
         errors.RequireValue(nameof(options.ClientId), options.ClientId);
-        if (options.ClientAuthentication is not (ClientAuthenticationMethod.None or ClientAuthenticationMethod.PrivateKeyJwt))
+        if (options.ClientAuthentication is not (ClientAuthenticationMethod.None or ClientAuthenticationMethod.PrivateKeyJwt) && !ClientCertificateSettings.IsMutualTls(options.ClientAuthentication))
         {
             errors.RequireValue(nameof(options.ClientSecret), options.ClientSecret);
         }
 
         ClientAssertionSettings.Validate(ProviderName, options, errors);
+        ClientCertificateSettings.Validate(options, errors, TimeProvider.System.GetUtcNow());
 
         if (options.TokenEndpoint is null && options.Authority is null)
         {

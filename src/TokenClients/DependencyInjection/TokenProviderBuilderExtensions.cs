@@ -108,5 +108,9 @@ public static class TokenProviderBuilderExtensions
         }
 
         builder.Services.AddSingleton(validator);
+        if (typeof(OAuth2ClientOptions).IsAssignableFrom(typeof(TOptions)))
+        {
+            ClientCertificateSettings.Register<TOptions>(builder);
+        }
     }
 }

@@ -93,4 +93,16 @@ internal static partial class Log
 
     [LoggerMessage(101, LogLevel.Warning, "Token provider '{Provider}': a user signed out locally, but the server could not revoke the refresh token.")]
     public static partial void RevocationFailed(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(130, LogLevel.Warning, "Token provider '{Provider}': HttpClient '{Client}' should present the provider's client certificate, but its primary handler is a {Handler}, not a SocketsHttpHandler or HttpClientHandler; that handler must present it.")]
+    public static partial void ClientCertificateNotPresentable(ILogger logger, string provider, string client, string handler);
+
+    [LoggerMessage(131, LogLevel.Warning, "Token provider '{Provider}': an access token bound to the client certificate was not sent, because the HttpClient does not present that certificate.")]
+    public static partial void BoundTokenWithheld(ILogger logger, string provider);
+
+    [LoggerMessage(132, LogLevel.Warning, "Token provider '{Provider}': a sign-in callback's iss was missing or named another issuer (RFC 9207, possible mix-up attack); the sign-in was discarded and its code not redeemed.")]
+    public static partial void AuthorizationResponseIssuerRefused(ILogger logger, string provider);
+
+    [LoggerMessage(133, LogLevel.Debug, "Token provider '{Provider}': a sign-in callback carries iss, but no issuer is known to compare it with (no discovery, no Issuer set); it was not checked.")]
+    public static partial void AuthorizationResponseIssuerUnchecked(ILogger logger, string provider);
 }

@@ -32,6 +32,9 @@ public sealed class TokenHandler : DelegatingHandler
     private readonly OriginSet _allowedOrigins;
     private readonly ILogger _logger;
 
+    // The last token found sendable: bound to no certificate, or to one this client presents.
+    private volatile AccessToken? _sendable;
+
     /// <summary>Initializes a new instance of the <see cref="TokenHandler"/> class.</summary>
     /// <param name="provider">Where tokens come from.</param>
     /// <param name="allowedOrigins">
@@ -102,9 +105,18 @@ public sealed class TokenHandler : DelegatingHandler
         return base.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>Gets the provider's client certificate, whose tokens are bound to it when its options say so; set by <c>AddTokenHandler</c>.</summary>
+    internal Internal.ClientCertificateSource? Certificates { get; init; }
+
     /// <summary>Sends with the token attached; the caller removes it once the send completes.</summary>
     private Task<HttpResponseMessage> SendWithToken(HttpRequestMessage request, AccessToken token, CancellationToken cancellationToken)
     {
+        // A token bound to a certificate goes only out on a connection that presents it (RFC 8705 section 3).
+        if (!ReferenceEquals(token, _sendable) && Unsendable(token) is { } refused)
+        {
+            return Task.FromException<HttpResponseMessage>(refused);
+        }
+
         request.Headers.Authorization = token.HeaderValue;
         try
         {
@@ -115,6 +127,23 @@ public sealed class TokenHandler : DelegatingHandler
             request.Headers.Authorization = null;
             throw;
         }
+    }
+
+    /// <summary>Why <paramref name="token"/>, bound to a certificate this client does not present, must not be sent; <see langword="null"/> when it may.</summary>
+    private CertificateBindingException? Unsendable(AccessToken token)
+    {
+        var bound = Internal.ClientCertificateSource.BoundThumbprintOf(token.Value) ?? (Certificates is { BoundAccessTokens: true } source ? source.Thumbprint : null);
+        var presented = bound is null || InnerHandler is not { } inner ? null : Internal.ClientCertificateBuilderFilter.Presented(inner);
+        if (bound is null || (presented is not null && presented.Any(c => string.Equals(Internal.ClientCertificateSource.ThumbprintOf(c), bound, StringComparison.Ordinal))))
+        {
+            _sendable = token;
+            return null;
+        }
+
+        Log.BoundTokenWithheld(_logger, _provider.Name);
+        return CertificateBindingException.NotPresented(_provider.Name, presented is null
+            ? $"the HttpClient's primary handler ({(InnerHandler is { } handler ? Internal.ClientCertificateBuilderFilter.Innermost(handler).GetType().Name : "none")}) is not one whose certificates can be seen"
+            : "the HttpClient does not present it");
     }
 
     private async Task<HttpResponseMessage> SendWithPendingTokenAsync(HttpRequestMessage request, TokenContext? context, ValueTask<AccessToken> pendingToken, CancellationToken cancellationToken)

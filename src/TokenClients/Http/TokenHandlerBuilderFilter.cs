@@ -42,6 +42,7 @@ internal sealed class TokenHandlerBuilderFilter(IOptionsMonitor<TokenHandlerRegi
                     builder.Services.GetService<ILogger<TokenHandler>>())
                 {
                     InnerHandler = builder.PrimaryHandler,
+                    Certificates = builder.Services.GetKeyedService<Internal.ClientCertificateSource>(providerName),
                 };
             }
         };

@@ -68,6 +68,9 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             throw SignInMismatchException.For(providerName);
         }
 
+        // RFC 9207, before anything of the response is used (its error included): a mix-up never redeems the code.
+        await CheckIssuerAsync(query["iss"], cancellationToken).ConfigureAwait(false);
+
         if (query["error"] is { } error)
         {
             var description = query["error_description"] is { } text ? SanitizeErrorDescription(text) : "no description";
@@ -84,6 +87,26 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             () => client.ExchangeCodeAsync(code, signIn.Verifier, cancellationToken)).ConfigureAwait(false);
         await store.SetAsync(providerName, signIn.Subject, tokens, CancellationToken.None).ConfigureAwait(false);
         return new AuthorizationResult(signIn.Subject, tokens);
+    }
+
+    private async Task CheckIssuerAsync(string? iss, CancellationToken cancellationToken)
+    {
+        var expected = await client.GetResponseIssuerAsync(cancellationToken).ConfigureAwait(false);
+        if (expected.Issuer is not { } issuer)
+        {
+            if (iss is not null)
+            {
+                Log.AuthorizationResponseIssuerUnchecked(logger, providerName);
+            }
+
+            return;
+        }
+
+        if (iss is null ? expected.Required : !string.Equals(iss, issuer, StringComparison.Ordinal))
+        {
+            Log.AuthorizationResponseIssuerRefused(logger, providerName);
+            throw iss is null ? AuthorizationResponseIssuerException.Missing(providerName, issuer) : AuthorizationResponseIssuerException.Mismatch(providerName, issuer);
+        }
     }
 
     public async Task<SignOutResult> SignOutAsync(string subject, CancellationToken cancellationToken = default)

@@ -89,31 +89,9 @@ internal sealed class AssertionSigningKey
         _ => HashAlgorithmName.SHA256,
     };
 
-    private static X509Certificate2? LoadCertificate(ClientAssertionOptions options)
-    {
-        if (options.CertificatePath is { Length: > 0 } path)
-        {
-            try
-            {
-                return X509CertificateLoader.LoadPkcs12FromFile(path, options.CertificatePassword);
-            }
-            catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                throw new InvalidOperationException($"ClientAssertion:CertificatePath could not be read as a PKCS#12 file with its password ({exception.GetType().Name}).", exception);
-            }
-        }
-
-        if (options.CertificateThumbprint is { Length: > 0 } thumbprint)
-        {
-            using var store = new X509Store(StoreName.My, options.CertificateStoreLocation);
-            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-            var found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false);
-            return found.Count > 0 ? found[0]
-                : throw new InvalidOperationException($"ClientAssertion:CertificateThumbprint names no certificate in the {options.CertificateStoreLocation} My store.");
-        }
-
-        return null;
-    }
+    private static X509Certificate2? LoadCertificate(ClientAssertionOptions options) => CertificateLoader.Load(
+        "ClientAssertion", nameof(options.CertificatePath), options.CertificatePath, options.CertificatePassword, null,
+        nameof(options.CertificateThumbprint), options.CertificateThumbprint, options.CertificateStoreLocation);
 
     private static AssertionSigningKey FromCertificate(X509Certificate2 certificate)
     {

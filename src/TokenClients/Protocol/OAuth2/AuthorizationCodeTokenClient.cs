@@ -36,7 +36,18 @@ internal interface IAuthorizationCodeTokenClient : ITokenClient
     /// </summary>
     /// <exception cref="TokenRequestException">The revocation endpoint could not be reached or refused the request.</exception>
     Task<bool> RevokeRefreshTokenAsync(string refreshToken, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>
+    /// Gets what RFC 9207 asks of a callback's <c>iss</c>: the issuer it must equal (<see langword="null"/> when none is
+    /// known), and whether every callback must carry it.
+    /// </summary>
+    ValueTask<ResponseIssuer> GetResponseIssuerAsync(CancellationToken cancellationToken) => default;
 }
+
+/// <summary>The issuer a callback's <c>iss</c> must equal (RFC 9207), and whether it must be there.</summary>
+/// <param name="Issuer">The issuer identifier; <see langword="null"/> when none is known.</param>
+/// <param name="Required">Whether every callback must carry <c>iss</c>.</param>
+internal readonly record struct ResponseIssuer(string? Issuer, bool Required);
 
 /// <summary>The standard <c>authorization_code</c> grant (RFC 6749 section 4.1, with PKCE).</summary>
 internal sealed class AuthorizationCodeTokenClient(string providerName, AuthorizationCodeOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
@@ -65,6 +76,12 @@ internal sealed class AuthorizationCodeTokenClient(string providerName, Authoriz
 
     public Task<TokenSet> ExchangeCodeAsync(string code, string? codeVerifier, CancellationToken cancellationToken) =>
         SendAsync(GrantTypes.AuthorizationCode, new AuthorizationCodeTokenRequest { Code = code, RedirectUri = RedirectUri.AbsoluteUri, CodeVerifier = codeVerifier }, TokenContext.Default, cancellationToken);
+
+    public async ValueTask<ResponseIssuer> GetResponseIssuerAsync(CancellationToken cancellationToken)
+    {
+        var document = CanDiscover ? await DiscoverAsync().ConfigureAwait(false) : null;
+        return new ResponseIssuer(Options.Issuer ?? document?.Issuer, Options.Issuer is not null || document?.AuthorizationResponseIssParameterSupported == true);
+    }
 
     public Task<bool> RevokeRefreshTokenAsync(string refreshToken, CancellationToken cancellationToken) =>
         RevokeAsync(Options.RevocationEndpoint, refreshToken, "refresh_token", cancellationToken);

@@ -23,4 +23,17 @@ public enum ClientAuthenticationMethod
     /// section 9): <c>client_secret_jwt</c>. The secret itself is never sent.
     /// </summary>
     ClientSecretJwt,
+
+    /// <summary>
+    /// Mutual TLS with a certificate the server trusts through its PKI (RFC 8705 section 2.1): <c>tls_client_auth</c>. The
+    /// token endpoint's HttpClient presents <see cref="OAuth2ClientOptions.ClientCertificate"/>; only <c>client_id</c> goes
+    /// in the body. The server's <c>mtls_endpoint_aliases</c> are used when its discovery document has them.
+    /// </summary>
+    TlsClientAuth,
+
+    /// <summary>
+    /// Mutual TLS with a self-signed certificate registered with the server (RFC 8705 section 2.2):
+    /// <c>self_signed_tls_client_auth</c>. Sent like <see cref="TlsClientAuth"/>.
+    /// </summary>
+    SelfSignedTlsClientAuth,
 }

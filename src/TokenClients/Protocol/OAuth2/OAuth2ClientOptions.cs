@@ -27,6 +27,14 @@ public abstract class OAuth2ClientOptions : TokenClientOptions
     /// </summary>
     public ClientAssertionOptions ClientAssertion { get; } = new();
 
+    /// <summary>
+    /// Gets the client certificate of mutual TLS (RFC 8705): required when <see cref="ClientAuthentication"/> is
+    /// <see cref="ClientAuthenticationMethod.TlsClientAuth"/> or <see cref="ClientAuthenticationMethod.SelfSignedTlsClientAuth"/>,
+    /// and presented by the token endpoint's HttpClient whenever it is set (certificate-bound tokens with any client
+    /// authentication). Checked on start: it must load, hold its private key and be valid.
+    /// </summary>
+    public ClientCertificateOptions ClientCertificate { get; } = new();
+
     /// <summary>Gets or sets the space-separated scopes to request.</summary>
     public string? Scope { get; set; }
 
@@ -64,6 +72,16 @@ public sealed class AuthorizationCodeOptions : OAuth2ClientOptions
     /// set. Must be https (loopback excepted).
     /// </summary>
     public Uri? RevocationEndpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets the issuer identifier that the server puts in the <c>iss</c> parameter of its authorization responses
+    /// (RFC 9207), compared character for character. Set it for a server that sends <c>iss</c> but is not found through
+    /// discovery: every callback must then carry it. Without it the discovered <c>issuer</c> is used, and <c>iss</c> is
+    /// required when the discovery document says <c>authorization_response_iss_parameter_supported</c>. A callback with
+    /// another issuer's <c>iss</c> (a mix-up attack) fails with an <see cref="AuthorizationResponseIssuerException"/>
+    /// before its code is redeemed.
+    /// </summary>
+    public string? Issuer { get; set; }
 
     /// <summary>Gets or sets the callback URL registered with the provider. Must be https (loopback excepted).</summary>
     public Uri? RedirectUri { get; set; }

@@ -14,7 +14,7 @@ internal abstract partial class OAuth2TokenClient<TOptions>
     protected async Task<bool> RevokeAsync(Uri? endpoint, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
-        var address = endpoint?.AbsoluteUri ?? (_discovery is null ? null : (await DiscoverAsync().ConfigureAwait(false)).RevocationEndpoint);
+        var address = endpoint?.AbsoluteUri ?? (_discovery is null ? null : MutualTlsAlias(await DiscoverAsync().ConfigureAwait(false), static a => a.RevocationEndpoint, static d => d.RevocationEndpoint));
         if (address is null)
         {
             return false;

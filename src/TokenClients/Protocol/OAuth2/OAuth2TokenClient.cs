@@ -42,6 +42,9 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
 
     protected TOptions Options { get; }
 
+    /// <summary>Gets a value indicating whether the endpoints come from the authority's discovery document.</summary>
+    protected bool CanDiscover => _discovery is not null;
+
     protected TimeProvider Time { get; }
 
     protected ILogger Logger { get; }
@@ -84,7 +87,7 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
     /// <summary>Sends a token request with the configured client authentication, scope, resource and parameters.</summary>
     protected async Task<TokenSet> SendAsync(string grant, TokenRequest request, TokenContext context, CancellationToken cancellationToken)
     {
-        request.Address = Options.TokenEndpoint?.AbsoluteUri ?? (await DiscoverAsync().ConfigureAwait(false)).TokenEndpoint;
+        request.Address = Options.TokenEndpoint?.AbsoluteUri ?? MutualTlsAlias(await DiscoverAsync().ConfigureAwait(false), static a => a.TokenEndpoint, static d => d.TokenEndpoint);
         await AuthenticateAsync(request).ConfigureAwait(false);
         foreach (var (name, value) in Options.Parameters)
         {
@@ -150,7 +153,9 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
     {
         request.ClientId = Options.ClientId!;
         var assertion = Options.ClientAuthentication is ClientAuthenticationMethod.PrivateKeyJwt or ClientAuthenticationMethod.ClientSecretJwt;
-        request.ClientSecret = Options.ClientAuthentication == ClientAuthenticationMethod.None || assertion ? null : Options.ClientSecret;
+        // Mutual TLS (RFC 8705 section 2): the certificate the HttpClient presents is the proof; client_id goes in the body.
+        request.ClientSecret = Options.ClientAuthentication is ClientAuthenticationMethod.None or ClientAuthenticationMethod.TlsClientAuth or ClientAuthenticationMethod.SelfSignedTlsClientAuth
+            || assertion ? null : Options.ClientSecret;
         if (assertion)
         {
             // The assertion itself is added inside each attempt: a resent attempt carries a new one.
@@ -169,6 +174,23 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
     private async ValueTask<string?> AssertionAudienceAsync() => Options.ClientAssertion.Audience != ClientAssertionAudience.Issuer ? null
         : _discovery is null ? Options.Authority!.AbsoluteUri.TrimEnd('/')
         : (await DiscoverAsync().ConfigureAwait(false)).Issuer;
+
+    /// <summary>
+    /// The endpoint of the discovery document to use: its <c>mtls_endpoint_aliases</c> entry (RFC 8705 section 5) when the
+    /// client presents a certificate and the server names one, else the plain endpoint.
+    /// </summary>
+    /// <exception cref="TokenRequestException">The alias is not an absolute https (or loopback) URL.</exception>
+    protected string? MutualTlsAlias(DiscoveryDocumentResponse document, Func<MtlsEndpointAliases, string?> alias, Func<DiscoveryDocumentResponse, string?> plain)
+    {
+        if (!Options.ClientCertificate.IsSet || document.MtlsEndpointAliases is not { } aliases || alias(aliases) is not { Length: > 0 } address)
+        {
+            return plain(document);
+        }
+
+        return Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) ? uri.AbsoluteUri
+            : throw new TokenRequestException(ProviderName, null, null, null,
+                $"The discovery document of '{Options.Authority}' names an mtls_endpoint_aliases entry that is not an absolute https URL");
+    }
 
     private HttpClient CreateHttpClient() => _httpClientFactory.CreateClient(TokenClientsHttp.ClientName(ProviderName));
 

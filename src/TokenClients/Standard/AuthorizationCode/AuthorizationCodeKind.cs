@@ -13,6 +13,7 @@ internal static class AuthorizationCodeKind
         .Url(nameof(AuthorizationCodeOptions.AuthorizeEndpoint), static (o, v) => o.AuthorizeEndpoint = v)
         .Url(nameof(AuthorizationCodeOptions.RedirectUri), static (o, v) => o.RedirectUri = v)
         .Url(nameof(AuthorizationCodeOptions.RevocationEndpoint), static (o, v) => o.RevocationEndpoint = v)
+        .Text(nameof(AuthorizationCodeOptions.Issuer), static (o, v) => o.Issuer = v)
         .Flag(nameof(AuthorizationCodeOptions.UsePkce), static (o, v) => o.UsePkce = v)
         .Duration(nameof(AuthorizationCodeOptions.PendingSignInLifetime), static (o, v) => o.PendingSignInLifetime = v)
         .Number(nameof(AuthorizationCodeOptions.MaxPendingSignIns), static (o, v) => o.MaxPendingSignIns = v));

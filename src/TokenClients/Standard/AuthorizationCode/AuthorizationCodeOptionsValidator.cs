@@ -11,6 +11,11 @@ internal sealed class AuthorizationCodeOptionsValidator(string providerName) : O
         errors.RequireSecureEndpoint(nameof(options.AuthorizeEndpoint), options.AuthorizeEndpoint, required: options.Authority is null);
         errors.RequireSecureEndpoint(nameof(options.RedirectUri), options.RedirectUri);
         errors.RequireSecureEndpoint(nameof(options.RevocationEndpoint), options.RevocationEndpoint, required: false);
+        if (options.Issuer is { } issuer && !(Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps || uri is { Scheme: "http", IsLoopback: true }))
+        {
+            errors.AddSetting(nameof(options.Issuer), "must be an https URL (RFC 9207 issuer identifier; plain http only for loopback).");
+        }
+
         errors.RequirePositive(nameof(options.PendingSignInLifetime), options.PendingSignInLifetime);
         errors.RequirePositive(nameof(options.MaxPendingSignIns), options.MaxPendingSignIns);
     }
