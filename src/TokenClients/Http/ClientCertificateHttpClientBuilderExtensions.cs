@@ -25,7 +25,11 @@ public static class ClientCertificateHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
-        builder.Services.Configure<ClientCertificateRegistration>(builder.Name, r => r.ProviderName = providerName);
+        builder.Services.Configure<ClientCertificateRegistration>(builder.Name, r =>
+        {
+            r.ProviderName = providerName;
+            r.Required = true;
+        });
         ClientCertificateSettings.AddFilter(builder.Services);
         return builder;
     }

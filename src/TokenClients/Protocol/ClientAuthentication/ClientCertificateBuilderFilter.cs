@@ -12,6 +12,9 @@ namespace TokenClients.Internal;
 internal sealed class ClientCertificateRegistration
 {
     public string? ProviderName { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a provider without a certificate is an error (an API client's <c>UseClientCertificate</c>), not a client without one (the token endpoint's).</summary>
+    public bool Required { get; set; }
 }
 
 /// <summary>
@@ -29,15 +32,17 @@ internal sealed class ClientCertificateBuilderFilter(IOptionsMonitor<ClientCerti
         {
             next(builder);
             var clientName = builder.Name ?? Options.DefaultName;
-            if (registrations.Get(clientName).ProviderName is not { } providerName)
+            var registration = registrations.Get(clientName);
+            if (registration.ProviderName is not { } providerName)
             {
                 return;
             }
 
             var source = builder.Services.GetKeyedService<ClientCertificateSource>(providerName) is { IsConfigured: true } configured ? configured
+                : !registration.Required ? null
                 : throw new InvalidOperationException(
                     $"HttpClient '{clientName}' presents the client certificate of token provider '{providerName}' (UseClientCertificate), but that provider has no ClientCertificate configured.");
-            if (!Present(builder.PrimaryHandler, source.Certificate))
+            if (source is not null && !Present(builder.PrimaryHandler, source.Certificate))
             {
                 var logger = builder.Services.GetService<ILoggerFactory>()?.CreateLogger("TokenClients.ClientCertificate") ?? NullLogger.Instance;
                 Log.ClientCertificateNotPresentable(logger, providerName, clientName, Innermost(builder.PrimaryHandler).GetType().Name);
