@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using TokenClients.Internal;
 
@@ -35,12 +34,8 @@ internal static class ClientCertificateSettings
         builder.Services.TryAddKeyedSingleton(name, (services, _) => new ClientCertificateSource(name,
             () => (services.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name) as OAuth2ClientOptions)?.ClientCertificate));
         builder.Services.Configure<ClientCertificateRegistration>(TokenClientsHttp.ClientName(name), r => r.ProviderName = name);
-        AddFilter(builder.Services);
+        ClientCertificateBuilderFilter.AddTo(builder.Services);
     }
-
-    /// <summary>Adds, once, the filter that makes clients present certificates.</summary>
-    public static void AddFilter(IServiceCollection services) =>
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ClientCertificateBuilderFilter>());
 
     /// <summary>
     /// tls_client_auth and self_signed_tls_client_auth need a certificate, and no secret; a certificate must load, hold a

@@ -1,4 +1,3 @@
-using TokenClients.DependencyInjection;
 using TokenClients.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -30,7 +29,7 @@ public static class ClientCertificateHttpClientBuilderExtensions
             r.ProviderName = providerName;
             r.Required = true;
         });
-        ClientCertificateSettings.AddFilter(builder.Services);
+        ClientCertificateBuilderFilter.AddTo(builder.Services);
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,6 +50,10 @@ internal sealed class ClientCertificateBuilderFilter(IOptionsMonitor<ClientCerti
             }
         };
     }
+
+    /// <summary>Adds, once, the filter that makes clients present certificates.</summary>
+    public static void AddTo(IServiceCollection services) =>
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ClientCertificateBuilderFilter>());
 
     /// <summary>The handler that opens connections: the innermost of a chain of delegating handlers.</summary>
     public static HttpMessageHandler Innermost(HttpMessageHandler handler)

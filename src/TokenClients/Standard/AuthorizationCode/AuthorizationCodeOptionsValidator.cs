@@ -13,7 +13,7 @@ internal sealed class AuthorizationCodeOptionsValidator(string providerName) : O
         errors.RequireSecureEndpoint(nameof(options.RevocationEndpoint), options.RevocationEndpoint, required: false);
         if (options.Issuer is { } issuer && !(Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps || uri is { Scheme: "http", IsLoopback: true }))
         {
-            errors.AddSetting(nameof(options.Issuer), "must be an https URL (RFC 9207 issuer identifier; plain http only for loopback).");
+            errors.AddSetting(nameof(options.Issuer), "must be https (an absolute URL, the issuer identifier of RFC 9207; plain http only for loopback).");
         }
 
         errors.RequirePositive(nameof(options.PendingSignInLifetime), options.PendingSignInLifetime);
