@@ -10,13 +10,14 @@ namespace TokenClients.IntegrationTests.Security;
 /// every answer.
 /// </summary>
 /// <param name="inner">The handler that connects.</param>
-internal sealed class WireSecrets(HttpMessageHandler inner) : DelegatingHandler(inner)
+/// <param name="seen">Where the secrets go, shared by the handlers of several clients; a new queue when not given.</param>
+internal sealed class WireSecrets(HttpMessageHandler inner, ConcurrentQueue<(string Kind, string Secret)>? seen = null) : DelegatingHandler(inner)
 {
     private static readonly string[] RequestFields = ["client_assertion", "client_secret", "code", "code_verifier", "refresh_token", "token"];
     private static readonly string[] ResponseFields = ["access_token", "refresh_token", "id_token"];
 
     /// <summary>Gets each secret seen, with its kind.</summary>
-    public ConcurrentQueue<(string Kind, string Secret)> Seen { get; } = new();
+    public ConcurrentQueue<(string Kind, string Secret)> Seen { get; } = seen ?? new();
 
     /// <summary>Gets how many of a kind were seen.</summary>
     public int Count(string kind) => Seen.Count(s => s.Kind == kind);
