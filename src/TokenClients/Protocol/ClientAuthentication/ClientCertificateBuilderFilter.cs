@@ -43,7 +43,20 @@ internal sealed class ClientCertificateBuilderFilter(IOptionsMonitor<ClientCerti
                 : !registration.Required ? null
                 : throw new InvalidOperationException(
                     $"HttpClient '{clientName}' presents the client certificate of token provider '{providerName}' (UseClientCertificate), but that provider has no ClientCertificate configured.");
-            if (source is not null && !Present(builder.PrimaryHandler, source.Certificate))
+            bool presented;
+            try
+            {
+                presented = source is not null && Present(builder.PrimaryHandler, source.Certificate);
+            }
+            catch (InvalidOperationException exception)
+            {
+                // A SocketsHttpHandler that has sent a request can no longer be changed: one instance shared by many clients.
+                throw new InvalidOperationException(
+                    $"HttpClient '{clientName}' must present the client certificate of token provider '{providerName}', but its primary handler has already sent requests; "
+                    + "return a new handler each time from ConfigurePrimaryHttpMessageHandler.", exception);
+            }
+
+            if (source is not null && !presented)
             {
                 var logger = builder.Services.GetService<ILoggerFactory>()?.CreateLogger("TokenClients.ClientCertificate") ?? NullLogger.Instance;
                 Log.ClientCertificateNotPresentable(logger, providerName, clientName, Innermost(builder.PrimaryHandler).GetType().Name);
