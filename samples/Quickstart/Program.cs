@@ -23,7 +23,7 @@ var userConfiguration = new ConfigurationBuilder()
     .Build();
 var settings = userConfiguration.GetSection("Quickstart").Get<QuickstartSettings>() ?? new QuickstartSettings();
 
-VendorDemo[] demos = [new MluviiDemo(), new MoodHoodDemo(), new TelmaiDemo(), new OliDemo(), new JustLoginDemo()];
+VendorDemo[] demos = [new MluviiDemo(), new MoodHoodDemo(), new TelmaiDemo(), new OliDemo(), new JustLoginDemo(), new StandardDemo()];
 var emulated = demos.Where(demo => !demo.HasRealSettings(userConfiguration)).ToList();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"TokenClients quickstart: {string.Join(", ", demos.Select(demo =>
     $"{demo.Title} ({(emulated.Contains(demo) ? "emulator" : "real")})"))}{(emulated.Count == 0 ? "" : $"; emulated tokens live {settings.EmulatorTokenLifetime.TotalSeconds:0.#} s")}."));

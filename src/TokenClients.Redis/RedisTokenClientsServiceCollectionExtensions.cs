@@ -16,7 +16,8 @@ public static class RedisTokenClientsServiceCollectionExtensions
     /// <c>AddTokenClientsDistributedCache</c> over the application's <see cref="IDistributedCache"/> (registered here on
     /// <paramref name="configuration"/> when the application has none), a fetch lock so that instances missing the same
     /// key at once cause one token request, and a durable compare-and-set store of signed-in users' token sets (unless
-    /// you registered your own <see cref="ITokenStore"/>). Requires <c>AddDataProtection()</c> with a key ring and
+    /// you registered your own <see cref="ITokenStore"/>), and a channel that carries sign-outs to every instance (see
+    /// <see cref="ISharedSignOutChannel"/>). Requires <c>AddDataProtection()</c> with a key ring and
     /// application name shared by every instance. When Redis is down, each instance works alone and logs a warning once.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -61,6 +62,8 @@ public static class RedisTokenClientsServiceCollectionExtensions
         }
 
         services.TryAddSingleton<ISharedTokenBackend>(static services => new RedisTokenBackend(services.GetRequiredService<RedisConnection>()));
+        services.TryAddSingleton<ISharedSignOutChannel>(static services => new RedisSignOutChannel(
+            services.GetRequiredService<RedisConnection>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>()));
         services.AddTokenClientsDistributedCache(configure);
         services.TryAddSingleton<ITokenLock>(static services => new RedisTokenLock(
             services.GetRequiredService<RedisConnection>(), services.GetRequiredService<IOptions<DistributedTokenCacheOptions>>()));

@@ -13,7 +13,7 @@ namespace TokenClients.Testing;
 /// requests, renamed parameters, a wrapped answer, another expiry field or format, <c>{"description"}</c> errors, and a
 /// Bearer token from another provider.
 /// </summary>
-public sealed class StandardOAuth2Emulator : OidcEmulator
+public sealed partial class StandardOAuth2Emulator : OidcEmulator
 {
     private readonly StandardOAuth2EmulatorOptions _options;
 
@@ -58,7 +58,7 @@ public sealed class StandardOAuth2Emulator : OidcEmulator
             json.WriteString("jwks_uri", new Uri(BaseAddress, ".well-known/jwks").AbsoluteUri);
             WriteArray(json, "response_types_supported", "code");
             WriteArray(json, "grant_types_supported", "authorization_code", "client_credentials", "password", "refresh_token");
-            WriteArray(json, "token_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post");
+            WriteArray(json, "token_endpoint_auth_methods_supported", _options.ClientAssertionKey is null ? ["client_secret_basic", "client_secret_post"] : ["private_key_jwt"]);
             WriteArray(json, "code_challenge_methods_supported", "S256", "plain");
         }).WriteAsync(context));
         app.MapGet("/.well-known/jwks", context => EmulatorResponse.Json(200, json => WriteArray(json, "keys")).WriteAsync(context));
@@ -207,6 +207,12 @@ public sealed class StandardOAuth2Emulator : OidcEmulator
     /// <summary>client_secret_basic or client_secret_post; a public client (empty secret) sends only its id.</summary>
     private bool Authenticates(RecordedRequest request, Dictionary<string, string> parameters)
     {
+        if (_options.ClientAssertionKey is not null)
+        {
+            // A client registered with a key authenticates with it only.
+            return AuthenticatesWithAssertion(parameters);
+        }
+
         var id = parameters.GetValueOrDefault("client_id");
         var secret = parameters.GetValueOrDefault("client_secret");
         if (request.Headers.TryGetValue("Authorization", out var header) && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))

@@ -81,4 +81,11 @@ public sealed class StandardOAuth2EmulatorOptions : OidcEmulatorOptions
     /// in the parameters.
     /// </summary>
     public Func<string, bool>? BearerTokenValidator { get; set; }
+
+    /// <summary>
+    /// Gets or sets the client's public key (ECDsa P-256 for ES256 or RSA for RS256). When set, the client authenticates
+    /// with <c>private_key_jwt</c> only: a signed assertion whose <c>iss</c> and <c>sub</c> are the client id, whose
+    /// <c>aud</c> is the token endpoint or the issuer, unexpired and never used before; a client secret is refused.
+    /// </summary>
+    public System.Security.Cryptography.AsymmetricAlgorithm? ClientAssertionKey { get; set; }
 }

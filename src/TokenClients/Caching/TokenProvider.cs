@@ -57,6 +57,16 @@ internal sealed class TokenProvider : ITokenProvider, IRejectionFeedback, IDispo
     /// <summary>Forgets every cached token of <paramref name="subject"/>, who signed out; fetches in flight for it hand nothing out.</summary>
     internal void ForgetSubject(string subject) => _entries.RemoveSubject(subject);
 
+    /// <summary>Gets the sign-outs shared with the other instances, when the application shares signed-in users.</summary>
+    internal SharedSignOuts? SignOuts { get; init; }
+
+    /// <summary>Forgets <paramref name="subject"/> here at once, then tells the other instances to (never throws for them).</summary>
+    internal ValueTask ForgetSubjectEverywhereAsync(string subject, CancellationToken cancellationToken)
+    {
+        ForgetSubject(subject);
+        return SignOuts?.PublishAsync(Name, subject, cancellationToken) ?? ValueTask.CompletedTask;
+    }
+
     /// <summary>Gets how many contexts are cached now.</summary>
     internal int CachedContextCount => _entries.Count;
 

@@ -36,7 +36,9 @@ public static class DistributedTokenCacheServiceCollectionExtensions
     /// <para>
     /// Keys are keyed with a secret (<see cref="DistributedTokenCacheOptions.KeySecret"/>). A durable backend of your own for
     /// the store (an <see cref="ISharedTokenBackend"/> with an atomic compare-and-set) registered before this call is used
-    /// in place of the distributed cache.
+    /// in place of the distributed cache. Sign-outs reach the memory of the other instances through an
+    /// <see cref="ISharedSignOutChannel"/> when one is registered (<c>AddTokenClientsRedis</c> registers one); without
+    /// one, another instance serves a signed-out user's access token until it expires or is refreshed.
     /// </para>
     /// </remarks>
     /// <param name="services">The service collection.</param>
@@ -74,6 +76,8 @@ public static class DistributedTokenCacheServiceCollectionExtensions
             ProtectedTokenSets.Create(services.GetService<ISharedTokenBackend>() ?? CacheBackend(services), services.GetRequiredService<SharedPayload>(),
                 Prefix(services) + "store:", Logger<SharedTokenStore>(services)),
             services.GetRequiredService<SharedTokenKeys>(), services.GetRequiredService<TimeProvider>())));
+        services.TryAddSingleton(static services => new SharedSignOuts(
+            services.GetService<ISharedSignOutChannel>(), services.GetRequiredService<SharedPayload>(), Logger<SharedSignOuts>(services)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, SharedTokenStoreValidator>());
         return services;
     }

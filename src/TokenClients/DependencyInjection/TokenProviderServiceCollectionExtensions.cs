@@ -123,11 +123,17 @@ public static class TokenProviderServiceCollectionExtensions
             ?? throw new InvalidOperationException(TokenProviderOptionsValidator.NoClientMessage(name));
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("TokenClients.TokenProvider") ?? NullLogger.Instance;
         var shared = services.GetService<DistributedTokenCoordinator>();
-        return new TokenProvider(name, client, options, services.GetRequiredService<TimeProvider>(), logger,
+        var signOuts = client.RequiresInteraction ? services.GetService<SharedSignOuts>() : null;
+        var provider = new TokenProvider(name, client, options, services.GetRequiredService<TimeProvider>(), logger,
             client.RequiresInteraction ? services.GetRequiredService<ITokenStore>() : null,
             shared is { HasCache: true } or { HasLock: true } ? shared : null)
         {
             Metrics = services.GetRequiredService<TokenClientsMetrics>(),
+            SignOuts = signOuts,
         };
+
+        // Subscribed before the provider can cache a user's token: a sign-out elsewhere is never missed for want of it.
+        signOuts?.Register(provider);
+        return provider;
     }
 }

@@ -94,6 +94,15 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Warning, "Token provider '{Provider}': a user signed out locally, but the server could not revoke the refresh token.")]
     public static partial void RevocationFailed(ILogger logger, string provider, Exception exception);
 
+    [LoggerMessage(102, LogLevel.Warning, "Token provider '{Provider}': a user signed out here, but the other instances could not be told; they serve the user's access token until it expires or is refreshed.")]
+    public static partial void SignOutNotPublished(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(103, LogLevel.Warning, "The channel that carries sign-outs between instances could not be subscribed to; sign-outs on other instances reach this one only when its tokens are refreshed.")]
+    public static partial void SignOutChannelUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(104, LogLevel.Warning, "A sign-out message from the shared channel could not be read (another application, or a Data Protection key ring that is not shared); it was ignored.")]
+    public static partial void SignOutNoticeUnreadable(ILogger logger);
+
     [LoggerMessage(130, LogLevel.Warning, "Token provider '{Provider}': HttpClient '{Client}' should present the provider's client certificate, but its primary handler is a {Handler}, not a SocketsHttpHandler or HttpClientHandler; that handler must present it.")]
     public static partial void ClientCertificateNotPresentable(ILogger logger, string provider, string client, string handler);
 

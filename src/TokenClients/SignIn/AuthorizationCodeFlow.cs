@@ -132,7 +132,11 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
             await store.RemoveAsync(providerName, subject, CancellationToken.None).ConfigureAwait(false);
         }
 
-        providerOf?.Invoke()?.ForgetSubject(subject);
+        if (providerOf?.Invoke() is { } provider)
+        {
+            // Here at once; on the other instances sharing the store as soon as the message reaches them.
+            await provider.ForgetSubjectEverywhereAsync(subject, CancellationToken.None).ConfigureAwait(false);
+        }
 
         var result = await RevokeAsync(subject, removed?.RefreshToken, cancellationToken).ConfigureAwait(false);
         Safe.Log(logger, static (logger, state) => Log.SignedOut(logger, state.providerName, state.Revocation), (providerName, result.Revocation));

@@ -13,7 +13,7 @@ public sealed class QuickstartTableTests
         var output = await Commands.RunAsync(Path.GetDirectoryName(quickstart)!, "dotnet", quickstart);
 
         var rows = Rows(output);
-        Assert.Equal(["Mluvii", "MoodHood", "Telmai", "OLI", "JustLogin"], rows.Keys);
+        Assert.Equal(["Mluvii", "MoodHood", "Telmai", "OLI", "JustLogin", "Standard OAuth2"], rows.Keys);
         foreach (var (vendor, row) in rows)
         {
             // "Token requests" is the emulator's journal of successful requests by grant; the first token set of each
