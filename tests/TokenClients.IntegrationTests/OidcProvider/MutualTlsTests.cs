@@ -127,6 +127,11 @@ public sealed partial class MutualTlsTests(MtlsOidcProviderServer server) : IAsy
         stolen.Headers.Authorization = new("Bearer", tokens.AccessToken);
         using var refused = await plain.SendAsync(stolen);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        // Sign-out revokes the refresh token through the revocation endpoint's mutual TLS alias.
+        Assert.True((await server.IntrospectAsync(tokens.RefreshToken!)).GetProperty("active").GetBoolean());
+        Assert.Equal(RevocationStatus.Revoked, (await services.GetRequiredKeyedService<IAuthorizationCodeFlow>("code").SignOutAsync("alice").WaitAsync(Bound)).Revocation);
+        Assert.False((await server.IntrospectAsync(tokens.RefreshToken!)).GetProperty("active").GetBoolean());
     }
 
     private ITokenProviderBuilder Mtls(ITokenProviderBuilder builder, Action<ClientCredentialsOptions>? configure = null)

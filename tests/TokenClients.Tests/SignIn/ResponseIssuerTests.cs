@@ -116,6 +116,29 @@ public sealed class ResponseIssuerTests : IAsyncDisposable
         _harness.Mock.VerifyNoOutstandingExpectation();
     }
 
+    [Theory]
+    [InlineData("http://idp.example", false)]
+    [InlineData("idp.example", false)]
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("https://idp.example/tenant", true)]
+    public void A_configured_issuer_must_be_an_https_url_checked_on_start(string issuer, bool valid)
+    {
+        _harness.AddProvider("code", p => p.UseAuthorizationCode(o =>
+        {
+            o.ClientId = "c";
+            o.ClientSecret = "s";
+            o.RedirectUri = new Uri("https://app.example/cb");
+            o.AuthorizeEndpoint = new Uri(Issuer + "/authorize");
+            o.TokenEndpoint = new Uri(TokenUrl);
+            o.Issuer = issuer;
+        }));
+
+        var error = Record.Exception(_harness.Provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate);
+
+        Assert.Equal(valid, error is null);
+        Assert.True(valid || error!.Message.Contains("Token provider 'code': Issuer must be https", StringComparison.Ordinal), error?.Message);
+    }
+
     private static Uri Callback(AuthorizationRequest start, string query) => new($"https://app.example/cb?state={start.State}&{query}");
 
     private IAuthorizationCodeFlow Configured() => Add(o =>
