@@ -175,23 +175,6 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
         : _discovery is null ? Options.Authority!.AbsoluteUri.TrimEnd('/')
         : (await DiscoverAsync().ConfigureAwait(false)).Issuer;
 
-    /// <summary>
-    /// The endpoint of the discovery document to use: its <c>mtls_endpoint_aliases</c> entry (RFC 8705 section 5) when the
-    /// client presents a certificate and the server names one, else the plain endpoint.
-    /// </summary>
-    /// <exception cref="TokenRequestException">The alias is not an absolute https (or loopback) URL.</exception>
-    protected string? MutualTlsAlias(DiscoveryDocumentResponse document, Func<MtlsEndpointAliases, string?> alias, Func<DiscoveryDocumentResponse, string?> plain)
-    {
-        if (!Options.ClientCertificate.IsSet || document.MtlsEndpointAliases is not { } aliases || alias(aliases) is not { Length: > 0 } address)
-        {
-            return plain(document);
-        }
-
-        return Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) ? uri.AbsoluteUri
-            : throw new TokenRequestException(ProviderName, null, null, null,
-                $"The discovery document of '{Options.Authority}' names an mtls_endpoint_aliases entry that is not an absolute https URL");
-    }
-
     private HttpClient CreateHttpClient() => _httpClientFactory.CreateClient(TokenClientsHttp.ClientName(ProviderName));
 
     private TokenSet ToTokenSet(TokenResponse response, CancellationToken cancellationToken)
@@ -234,7 +217,11 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
 
     private TokenRequestException Unreachable(Exception? exception) => TokenEndpointFailure.ToException(ProviderName, exception);
 
-    /// <summary>Gets what the shared cache keys this client's tokens by: grant, endpoint, client id, scope, resource, user name, parameters; never a secret.</summary>
+    /// <summary>
+    /// Gets what the shared cache keys this client's tokens by: grant, endpoint, client id, scope, resource, user name,
+    /// parameters, and the client certificate's thumbprint (its tokens may be bound to it); never a secret.
+    /// </summary>
     public Caching.ConfigurationFingerprint Fingerprint => field ??= Caching.ConfigurationFingerprint.Create(
-        GetType().Name, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username, Options.Parameters);
+        GetType().Name, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username,
+        Options.ClientCertificate.IsSet ? Options.Parameters.Append(new("x5t#S256", CertificateThumbprint())) : Options.Parameters);
 }

@@ -144,6 +144,27 @@ public sealed class MutualTlsWireTests : IAsyncDisposable
         Assert.Contains("HttpClient 'api' presents the client certificate of token provider 'idp' (UseClientCertificate), but that provider has no ClientCertificate", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Providers_that_differ_only_in_their_certificate_never_share_tokens_through_the_shared_cache()
+    {
+        using var other = TestCertificates.Create("CN=other");
+        foreach (var (name, certificate) in new[] { ("a", _certificate), ("b", other), ("c", _certificate) })
+        {
+            _harness.AddProvider(name, p => p.UseClientCredentials(o =>
+            {
+                o.TokenEndpoint = new Uri("https://idp.example/token");
+                o.ClientId = "mtls-client";
+                o.ClientAuthentication = ClientAuthenticationMethod.SelfSignedTlsClientAuth;
+                o.ClientCertificate.Certificate = certificate;
+            }));
+        }
+
+        var fingerprints = new[] { "a", "b", "c" }.Select(n => TokenClients.Caching.ConfigurationFingerprint.Of(_harness.Provider.GetRequiredKeyedService<ITokenClient>(n))).ToList();
+
+        Assert.NotEqual(fingerprints[0].Request, fingerprints[1].Request);
+        Assert.Equal(fingerprints[0].Request, fingerprints[2].Request);
+    }
+
     private void Add(ClientAuthenticationMethod method, Action<ClientCredentialsOptions> endpoint) =>
         _harness.AddProvider("idp", p => p.UseClientCredentials(o =>
         {
