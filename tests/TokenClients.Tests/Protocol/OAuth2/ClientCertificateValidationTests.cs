@@ -118,6 +118,21 @@ public sealed class ClientCertificateValidationTests
     }
 
     [Fact]
+    public void An_encrypted_pem_key_loads_with_its_password_and_fails_without_it()
+    {
+        using var certificate = TestCertificates.Create();
+        using var pem = TestCertificates.TempFile.Text(certificate.ExportCertificatePem(), ".pem");
+        using var key = TestCertificates.TempFile.Text(
+            certificate.GetRSAPrivateKey()!.ExportEncryptedPkcs8PrivateKeyPem("key-password-6b2", new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)), ".key");
+
+        Assert.Null(ValidateConfiguration(("idp:ClientAuthentication", "TlsClientAuth"), ("idp:ClientCertificate:Path", pem.Path), ("idp:ClientCertificate:KeyPath", key.Path),
+            ("idp:ClientCertificate:Password", "key-password-6b2")));
+        var wrong = ValidateConfiguration(("idp:ClientAuthentication", "TlsClientAuth"), ("idp:ClientCertificate:Path", pem.Path), ("idp:ClientCertificate:KeyPath", key.Path));
+
+        Assert.Contains("TokenProviders:idp:ClientCertificate:Path could not be read with ClientCertificate:KeyPath", wrong, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bound_access_tokens_without_a_certificate_fail_on_start()
     {
         var message = ValidateConfiguration(("idp:ClientSecret", "s"), ("idp:ClientCertificate:BoundAccessTokens", "true"));
