@@ -19,7 +19,7 @@ internal sealed class UserTokenRegistrationsValidator(IServiceProvider services)
         var schemes = services.GetService<IOptions<AuthenticationOptions>>()?.Value.Schemes.ToDictionary(s => s.Name, s => s.HandlerType, StringComparer.Ordinal) ?? [];
         foreach (var (provider, scheme) in options.SchemeOfProvider)
         {
-            if (provider.Length == 0)
+            if (services.GetKeyedService<IAuthorizationCodeFlow>(provider) is null)
             {
                 errors.Add($"AddUserTokens(\"{provider}\", \"{scheme}\"): token provider '{provider}' is not registered or has no authorization-code flow; register it with "
                     + "AddTokenProvider(\"" + provider + "\", p => p.UseAuthorizationCode(...)) describing the same client as the OpenID Connect scheme, so that it can refresh the users' tokens.");
