@@ -17,6 +17,7 @@ internal abstract class OAuth2ClientOptionsValidator<TOptions>(string providerNa
         }
 
         ClientAssertionSettings.Validate(ProviderName, options, errors);
+        DPoPSettings.Validate(options.DPoP, errors);
 
         if (options.TokenEndpoint is null && options.Authority is null)
         {
