@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenClients.Diagnostics;
+using TokenClients.Internal;
 
 namespace TokenClients;
 
@@ -26,7 +27,7 @@ namespace TokenClients;
 /// handler, so that no other handler or logger of the chain ever sees the header; a chain built by hand should do the
 /// same.</para>
 /// </remarks>
-public sealed class TokenHandler : DelegatingHandler
+public sealed partial class TokenHandler : DelegatingHandler
 {
     private readonly ITokenProvider _provider;
     private readonly OriginSet _allowedOrigins;
@@ -78,6 +79,11 @@ public sealed class TokenHandler : DelegatingHandler
 
         var redirected = request.Headers.Authorization is null;
         request.Headers.Authorization = null;
+        if (token.ProofKey is not null)
+        {
+            EndProof(request, token, pendingResponse.IsCompletedSuccessfully ? pendingResponse.Result : null);
+        }
+
         return pendingResponse.IsCompletedSuccessfully && pendingResponse.Result.StatusCode == HttpStatusCode.Unauthorized
             ? AfterUnauthorizedAsync(request, target, context, token, pendingResponse.Result, redirected, cancellationToken)
             : pendingResponse;
@@ -108,11 +114,21 @@ public sealed class TokenHandler : DelegatingHandler
         request.Headers.Authorization = token.HeaderValue;
         try
         {
+            if (token.ProofKey is { } key)
+            {
+                AttachProof(request, token, key);
+            }
+
             return base.SendAsync(request, cancellationToken);
         }
         catch
         {
             request.Headers.Authorization = null;
+            if (token.ProofKey is not null)
+            {
+                EndProof(request, token, null);
+            }
+
             throw;
         }
     }
@@ -135,7 +151,7 @@ public sealed class TokenHandler : DelegatingHandler
     /// <summary>Awaits the response of a send that carried the token; only a 401 goes on to the slower path.</summary>
     private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        HttpResponseMessage? response = null;
         var stripped = false;
         try
         {
@@ -145,6 +161,10 @@ public sealed class TokenHandler : DelegatingHandler
         finally
         {
             request.Headers.Authorization = null;
+            if (sent.ProofKey is not null)
+            {
+                EndProof(request, sent, response);
+            }
         }
 
         return response.StatusCode == HttpStatusCode.Unauthorized
@@ -167,6 +187,12 @@ public sealed class TokenHandler : DelegatingHandler
             return response;
         }
 
+        // A DPoP API that wants a nonce (RFC 9449 section 9) refused the proof, not the token: resend once with its nonce.
+        if (sent.ProofKey is not null && DPoPChallenge.AsksForNonce(response) && CanResend(request.Content))
+        {
+            return await ResendWithNonceAsync(request, sent, response, cancellationToken).ConfigureAwait(false);
+        }
+
         // Drop exactly the token this request carried: a newer one another caller fetched stays. A request whose
         // content cannot be sent twice goes back to the caller with its 401; the next request gets a new token.
         await _provider.InvalidateAsync(sent, context, cancellationToken).ConfigureAwait(false);
@@ -186,15 +212,7 @@ public sealed class TokenHandler : DelegatingHandler
         response.Dispose();
 
         // Resent once; a second 401 goes back to the caller.
-        HttpResponseMessage retried;
-        try
-        {
-            retried = await SendWithToken(request, fresh, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            request.Headers.Authorization = null;
-        }
+        var retried = await SendOnceMoreAsync(request, fresh, cancellationToken).ConfigureAwait(false);
 
         if (retried.StatusCode != HttpStatusCode.Unauthorized && _provider is Caching.IRejectionFeedback feedback)
         {
