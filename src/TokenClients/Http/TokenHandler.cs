@@ -105,7 +105,7 @@ public sealed partial class TokenHandler : DelegatingHandler
         }
 
         Log.OriginNotAllowed(_logger, _provider.Name, OriginSet.Describe(request.RequestUri));
-        return base.SendAsync(request, cancellationToken);
+        return FollowRedirects == 0 ? base.SendAsync(request, cancellationToken) : SendFollowingRedirectsAsync(request, cancellationToken);
     }
 
     /// <summary>Sends with the token attached; the caller removes it once the send completes.</summary>
@@ -119,7 +119,7 @@ public sealed partial class TokenHandler : DelegatingHandler
                 AttachProof(request, token, key);
             }
 
-            return base.SendAsync(request, cancellationToken);
+            return FollowRedirects == 0 ? base.SendAsync(request, cancellationToken) : SendFollowingRedirectsAsync(request, cancellationToken);
         }
         catch
         {
