@@ -146,7 +146,7 @@ public sealed partial class DPoPTests(OidcProviderServer server) : IAsyncDisposa
         }.ToJsonString();
     }
 
-    /// <summary>The token HttpClient's primary handler: real HTTP, recording each request's proof and the status answered.</summary>
+    /// <summary>The token HttpClient's primary handler: real HTTP, recording each token request's proof and the status answered.</summary>
     private sealed class TokenRecorder(ConcurrentQueue<(string? Proof, HttpStatusCode Status)> traffic)
         : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false })
     {
@@ -154,7 +154,13 @@ public sealed partial class DPoPTests(OidcProviderServer server) : IAsyncDisposa
         {
             var proof = request.Headers.TryGetValues("DPoP", out var values) ? values.Single() : null;
             var response = await base.SendAsync(request, cancellationToken);
-            traffic.Enqueue((proof, response.StatusCode));
+
+            // Token requests only: discovery carries no proof.
+            if (request.Method == HttpMethod.Post)
+            {
+                traffic.Enqueue((proof, response.StatusCode));
+            }
+
             return response;
         }
     }
