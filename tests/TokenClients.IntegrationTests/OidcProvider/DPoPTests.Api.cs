@@ -83,7 +83,7 @@ public sealed partial class DPoPTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private (HttpClient Api, ITokenProvider Provider) StartCodeClient()
+    private (HttpClient Api, ITokenProvider Provider) StartCodeClient(string? key = null)
     {
         var container = Build(services =>
         {
@@ -97,6 +97,7 @@ public sealed partial class DPoPTests
                     o.RedirectUri = OidcProviderServer.RedirectUri;
                     o.Scope = "openid";
                     o.DPoP.Enabled = true;
+                    o.DPoP.Key = key;
                 });
                 RecordTokenTraffic(p);
             });
