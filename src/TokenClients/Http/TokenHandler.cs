@@ -26,6 +26,12 @@ namespace TokenClients;
 /// request's headers included, finds the token. <c>AddTokenHandler</c> places it directly around the client's primary
 /// handler, so that no other handler or logger of the chain ever sees the header; a chain built by hand should do the
 /// same.</para>
+/// <para>A DPoP-bound token (RFC 9449) goes with the scheme <c>DPoP</c> and a new <c>DPoP</c> proof per send (its
+/// <c>ath</c>, <c>htm</c>, <c>htu</c>, <c>jti</c>, <c>iat</c>, and the nonce the origin handed out); a 401 that asks for a
+/// nonce (<c>use_dpop_nonce</c>) is answered with one resend carrying it, the token kept. The framework's redirects keep
+/// every header but <c>Authorization</c>, the proof included, so <c>AddTokenHandler</c> turns a DPoP client's primary
+/// handler redirects off and this handler follows them, without token or proof; a chain built by hand for a DPoP
+/// provider should give its primary handler <c>AllowAutoRedirect = false</c>.</para>
 /// </remarks>
 public sealed partial class TokenHandler : DelegatingHandler
 {

@@ -8,8 +8,9 @@ namespace TokenClients;
 /// </summary>
 /// <remarks>
 /// Without <see cref="Key"/> or <see cref="Certificate"/> the provider generates a P-256 key (ES256) when it starts; the
-/// key lives as long as the process. Tokens shared between instances (a shared cache or durable store) are bound to
-/// the key of the instance that obtained them, so such a deployment supplies the same key to every instance.
+/// key lives as long as the process. A token is bound to the key of the instance that obtained it: the shared cache
+/// shares tokens only between instances with the same key, so a deployment that wants to share them supplies the same
+/// key to every instance.
 /// <see cref="ToString"/> never prints the key.
 /// </remarks>
 public sealed class DPoPOptions

@@ -249,6 +249,7 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
     private TokenRequestException Unreachable(Exception? exception) => TokenEndpointFailure.ToException(ProviderName, exception);
 
     /// <summary>Gets what the shared cache keys this client's tokens by: grant, endpoint, client id, scope, resource, user name, parameters; never a secret.</summary>
+    /// <remarks>A DPoP client's tokens are bound to its key: its thumbprint is part of the key, so only instances that share the key share tokens.</remarks>
     public Caching.ConfigurationFingerprint Fingerprint => field ??= Caching.ConfigurationFingerprint.Create(
-        GetType().Name, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username, Options.Parameters);
+        _dpop is null ? GetType().Name : GetType().Name + " DPoP " + _dpop.Thumbprint, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username, Options.Parameters);
 }

@@ -110,6 +110,37 @@ public sealed class DPoPTokenEndpointTests : IAsyncDisposable
         Assert.Null(Assert.Single(_proofs));
     }
 
+    [Fact]
+    public void The_shared_cache_key_of_a_dpop_client_names_its_key_so_only_instances_with_that_key_share_tokens()
+    {
+        var generated = Fingerprint(null);
+        var again = Fingerprint(null);
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var p = ec.ExportParameters(true);
+        var jwk = $$"""{"kty":"EC","crv":"P-256","x":"{{B(p.Q.X)}}","y":"{{B(p.Q.Y)}}","d":"{{B(p.D)}}"}""";
+
+        Assert.NotEqual(generated.Request, again.Request);
+        Assert.Equal(generated.Client, again.Client);
+        Assert.Equal(Fingerprint(jwk), Fingerprint(jwk));
+    }
+
+    private static global::TokenClients.Caching.ConfigurationFingerprint Fingerprint(string? key)
+    {
+        var services = new ServiceCollection();
+        services.AddTokenProvider("idp", p => p.UseClientCredentials(o =>
+        {
+            o.TokenEndpoint = new Uri(TokenUrl);
+            o.ClientId = "c";
+            o.ClientSecret = "s";
+            o.DPoP.Enabled = true;
+            o.DPoP.Key = key;
+        }));
+        using var container = services.BuildServiceProvider();
+        return global::TokenClients.Caching.ConfigurationFingerprint.Of(container.GetRequiredKeyedService<ITokenClient>("idp"));
+    }
+
+    private static string B(byte[]? bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes!);
+
     private ITokenProvider Start(bool dpop = true, bool retry = false)
     {
         _harness.AddProvider("idp", p =>
