@@ -45,9 +45,6 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
         }
     }
 
-    /// <inheritdoc/>
-    public ProofOfPossessionKey? ProofKey => _dpop;
-
     public virtual bool CanRefresh => true;
 
     public virtual bool RequiresInteraction => false;
@@ -161,20 +158,7 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
         }
 
         var tokens = ToTokenSet(response, cancellationToken);
-        if (_dpop is null)
-        {
-            return tokens;
-        }
-
-        if (string.Equals(tokens.TokenType, "DPoP", StringComparison.OrdinalIgnoreCase))
-        {
-            return tokens.BoundTo(_dpop);
-        }
-
-        // A server that does not bind the token answers Bearer (RFC 9449 section 5): the token is a plain bearer token,
-        // attached without proofs. Said once per token, as a warning: the operator expected sender-constrained tokens.
-        Log.DPoPTokenIssuedAsBearer(Logger, ProviderName);
-        return tokens;
+        return _dpop is null ? tokens : BindToKey(tokens, _dpop);
     }
 
     /// <summary>Sets the client authentication of <paramref name="request"/>: a secret (Basic or in the body), none, or an assertion added inside each attempt.</summary>
