@@ -56,7 +56,8 @@ public sealed partial class DPoPTests
         captured.Enqueue(new DPoPOptions { Enabled = true, Key = jwk }.ToString());
         // A key that does not load fails on start; one the server refuses fails the token request.
         captured.Enqueue((await Assert.ThrowsAnyAsync<Exception>(() => GetTokenAsync(OidcProviderServer.DPoPClient, o => o.DPoP.Key = jwk.Replace("P-256", "P-384", StringComparison.Ordinal)))).ToString());
-        captured.Enqueue((await Assert.ThrowsAsync<TokenRequestException>(() => GetTokenAsync(OidcProviderServer.DPoPClient, o => o.DPoP.Key = Jwk(ECDsa.Create(ECCurve.NamedCurves.nistP384), "P-384")))).ToString());
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        captured.Enqueue((await Assert.ThrowsAsync<TokenRequestException>(() => GetTokenAsync(OidcProviderServer.DPoPClient, o => o.DPoP.Key = Jwk(p384, "P-384")))).ToString());
         await GetTokenAsync(OidcProviderServer.DPoPNonceClient, o => o.DPoP.Key = jwk);
 
         var secrets = new HashSet<string>(StringComparer.Ordinal) { d, jwk, OidcProviderServer.JwtClientSecret, token.Value };
