@@ -13,7 +13,7 @@ namespace TokenClients.Testing;
 /// requests, renamed parameters, a wrapped answer, another expiry field or format, <c>{"description"}</c> errors, and a
 /// Bearer token from another provider.
 /// </summary>
-public sealed class StandardOAuth2Emulator : OidcEmulator
+public sealed partial class StandardOAuth2Emulator : OidcEmulator
 {
     private readonly StandardOAuth2EmulatorOptions _options;
 
@@ -63,13 +63,14 @@ public sealed class StandardOAuth2Emulator : OidcEmulator
         }).WriteAsync(context));
         app.MapGet("/.well-known/jwks", context => EmulatorResponse.Json(200, json => WriteArray(json, "keys")).WriteAsync(context));
         MapAuthorizeEndpoint(app, "/connect/authorize");
-        MapTokenEndpoint(app, "/connect/token", Answer);
+        MapTokenEndpoint(app, "/connect/token", request => _options.RequireDPoP ? AnswerWithProof(request, Answer) : Answer(request));
     }
 
     /// <inheritdoc/>
     protected override EmulatorResponse TokenAnswer(IssuedTokens issued, string grant, string tokenType, bool withIdToken)
     {
         ArgumentNullException.ThrowIfNull(issued);
+        tokenType = Bind(issued, tokenType);
         var path = string.IsNullOrEmpty(_options.TokenPath) ? [] : _options.TokenPath.Split('.');
         var expiresAt = Time.GetUtcNow().AddSeconds(issued.ExpiresIn);
         var field = _options.ExpiryField;
