@@ -11,9 +11,17 @@ internal static class DPoPRedirects
 {
     private static readonly ConditionalWeakTable<HttpMessageHandler, StrongBox<int>> TakenOver = [];
 
-    /// <summary>Returns how many redirects the token handler should follow: the primary handler's limit, or 0 when it follows none.</summary>
+    /// <summary>
+    /// Returns how many redirects the token handler should follow: the primary handler's limit, or 0 when it follows none.
+    /// A primary handler that wraps others (a <see cref="DelegatingHandler"/>) is looked through to the handler that sends.
+    /// </summary>
     public static int TakeOver(HttpMessageHandler primary)
     {
+        while (primary is DelegatingHandler { InnerHandler: { } inner })
+        {
+            primary = inner;
+        }
+
         lock (TakenOver)
         {
             if (TakenOver.TryGetValue(primary, out var known))

@@ -102,6 +102,19 @@ public sealed class DPoPRedirectFollowingTests : IAsyncDisposable
         Assert.True(bearerPrimary.AllowAutoRedirect);
     }
 
+    [Fact]
+    public void A_primary_handler_that_wraps_the_sending_handler_has_the_sending_handlers_redirects_turned_off()
+    {
+        var sockets = new SocketsHttpHandler();
+        using var wrapper = new PassThrough(sockets);
+        _harness.Services.AddHttpClient("wrapped-api", c => c.BaseAddress = new Uri("https://api.example/")).AddTokenHandler("dpop")
+            .ConfigurePrimaryHttpMessageHandler(() => wrapper);
+
+        using var client = _harness.Provider.GetRequiredService<IHttpClientFactory>().CreateClient("wrapped-api");
+
+        Assert.False(sockets.AllowAutoRedirect);
+    }
+
     private HttpClient Client(int limit = 10) =>
         new(new TokenHandler(_harness.Get("dpop"), [new Uri("https://api.example/")]) { FollowRedirects = limit, InnerHandler = _api });
 
@@ -127,4 +140,6 @@ public sealed class DPoPRedirectFollowingTests : IAsyncDisposable
 
             return response;
         });
+
+    private sealed class PassThrough(HttpMessageHandler inner) : DelegatingHandler(inner);
 }
