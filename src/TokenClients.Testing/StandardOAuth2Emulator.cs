@@ -63,13 +63,14 @@ public sealed partial class StandardOAuth2Emulator : OidcEmulator
         }).WriteAsync(context));
         app.MapGet("/.well-known/jwks", context => EmulatorResponse.Json(200, json => WriteArray(json, "keys")).WriteAsync(context));
         MapAuthorizeEndpoint(app, "/connect/authorize");
-        MapTokenEndpoint(app, "/connect/token", Answer);
+        MapTokenEndpoint(app, "/connect/token", request => _options.RequireDPoP ? AnswerWithProof(request, Answer) : Answer(request));
     }
 
     /// <inheritdoc/>
     protected override EmulatorResponse TokenAnswer(IssuedTokens issued, string grant, string tokenType, bool withIdToken)
     {
         ArgumentNullException.ThrowIfNull(issued);
+        tokenType = Bind(issued, tokenType);
         var path = string.IsNullOrEmpty(_options.TokenPath) ? [] : _options.TokenPath.Split('.');
         var expiresAt = Time.GetUtcNow().AddSeconds(issued.ExpiresIn);
         var field = _options.ExpiryField;

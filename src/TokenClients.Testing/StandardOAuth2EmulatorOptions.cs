@@ -88,4 +88,11 @@ public sealed class StandardOAuth2EmulatorOptions : OidcEmulatorOptions
     /// <c>aud</c> is the token endpoint or the issuer, unexpired and never used before; a client secret is refused.
     /// </summary>
     public System.Security.Cryptography.AsymmetricAlgorithm? ClientAssertionKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the server requires DPoP (RFC 9449): each token request must carry a valid
+    /// proof, the tokens are issued as <c>DPoP</c> bound to its key, and the API accepts them only with a proof of that
+    /// key. Default: <see langword="false"/>.
+    /// </summary>
+    public bool RequireDPoP { get; set; }
 }

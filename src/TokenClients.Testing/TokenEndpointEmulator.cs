@@ -161,16 +161,27 @@ public abstract partial class TokenEndpointEmulator : IAsyncDisposable
         Journal.Add((await ReadAsync(context).ConfigureAwait(false)) with { StatusCode = statusCode });
     }
 
+    /// <summary>Gets the challenge the API answers a refused request with.</summary>
+    protected virtual string ApiChallenge => "Bearer error=\"invalid_token\"";
+
+    /// <summary>Reads the token an API request presents, or <see langword="null"/> when it presents none the API accepts.</summary>
+    /// <param name="context">The API request's context.</param>
+    /// <returns>The token: by default the <c>Bearer</c> token of the <c>Authorization</c> header.</returns>
+    protected virtual string? ApiToken(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
     private async Task ServeApiAsync(HttpContext context)
     {
         Interlocked.Increment(ref _apiCalls);
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (LiveAccessToken(token) is not { } issued)
+        if (LiveAccessToken(ApiToken(context)) is not { } issued)
         {
             Interlocked.Increment(ref _apiUnauthorized);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            context.Response.Headers.WWWAuthenticate = ApiChallenge;
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TokenClients.Internal;
 
 namespace TokenClients;
 
@@ -34,9 +35,26 @@ public sealed class TokenSet
     /// <summary>Gets the raw JSON response, for vendor-specific fields. It contains the tokens: never log it.</summary>
     public JsonElement? Raw { get; init; }
 
+    /// <summary>Gets the key a DPoP token of this set is bound to (RFC 9449), or <see langword="null"/>.</summary>
+    internal ProofOfPossessionKey? ProofKey { get; init; }
+
     /// <summary>Creates the <see cref="TokenClients.AccessToken"/> to attach to requests.</summary>
-    /// <returns>The access token with its scheme normalised.</returns>
-    public AccessToken ToAccessToken() => new(AccessToken, TokenType, ExpiresAt);
+    /// <returns>The access token with its scheme normalised (and, for a DPoP token, its key binding).</returns>
+    public AccessToken ToAccessToken() => new(AccessToken, TokenType, ExpiresAt, ProofKey);
+
+    /// <summary>Returns a copy of this set bound to <paramref name="key"/>: its DPoP token goes out with proofs of that key.</summary>
+    internal TokenSet BoundTo(ProofOfPossessionKey key) => new()
+    {
+        AccessToken = AccessToken,
+        TokenType = TokenType,
+        ExpiresAt = ExpiresAt,
+        RefreshToken = RefreshToken,
+        RefreshTokenExpiresAt = RefreshTokenExpiresAt,
+        Scope = Scope,
+        IdentityToken = IdentityToken,
+        Raw = Raw,
+        ProofKey = key,
+    };
 
     /// <summary>Returns a copy of this set that keeps <paramref name="previous"/>'s refresh token when this one has none.</summary>
     /// <param name="previous">The token set this one replaces.</param>
@@ -71,5 +89,6 @@ public sealed class TokenSet
         Scope = Scope,
         IdentityToken = IdentityToken,
         Raw = Raw,
+        ProofKey = ProofKey,
     };
 }

@@ -167,6 +167,14 @@ internal sealed class TokenFetcher(TokenProvider provider, ITokenSource source, 
             throw new TokenRequestException(provider.Name, null, null, null, "The access token contains characters an Authorization header cannot carry (only visible ASCII is allowed); it was not cached");
         }
 
+        // A DPoP token that did not come from this provider's token client (a shared cache, a durable store) is bound to
+        // the provider's key: the same key on every instance when the key is supplied (DPoP:Key).
+        if (tokens.ProofKey is null && provider.Client is Internal.IProofOfPossessionClient { ProofKey: { } key }
+            && string.Equals(tokens.TokenType, "DPoP", StringComparison.OrdinalIgnoreCase))
+        {
+            tokens = tokens.BoundTo(key);
+        }
+
         return CachedToken.Create(tokens, now, provider.Options);
     }
 

@@ -18,6 +18,7 @@ internal abstract class OAuth2ClientOptionsValidator<TOptions>(string providerNa
 
         ClientAssertionSettings.Validate(ProviderName, options, errors);
         ClientCertificateSettings.Validate(options, errors, TimeProvider.System.GetUtcNow());
+        DPoPSettings.Validate(options.DPoP, errors);
 
         if (options.TokenEndpoint is null && options.Authority is null)
         {

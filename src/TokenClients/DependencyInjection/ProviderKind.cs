@@ -71,6 +71,7 @@ internal static class SettingTables
         .Choice<ClientAuthenticationMethod>(nameof(OAuth2ClientOptions.ClientAuthentication), static (o, v) => o.ClientAuthentication = v)
         .Section(nameof(OAuth2ClientOptions.ClientAssertion), static o => o.ClientAssertion, ClientAssertionSettings.Table())
         .Section(nameof(OAuth2ClientOptions.ClientCertificate), static o => o.ClientCertificate, ClientCertificateSettings.Table())
+        .Section(nameof(OAuth2ClientOptions.DPoP), static o => o.DPoP, DPoPSettings.Table())
         .Text(nameof(OAuth2ClientOptions.Scope), static (o, v) => o.Scope = v)
         .Text(nameof(OAuth2ClientOptions.Resource), static (o, v) => o.Resource = v)
         .Map(nameof(OAuth2ClientOptions.Parameters), static o => o.Parameters);

@@ -66,6 +66,9 @@ public static class TokenProviderServiceCollectionExtensions
             var timeouts = ResilienceOf(services, resilience.PipelineName);
             return new OneTimeCredentialHandler(() => providerOptions.Get(name).ReusableRefreshTokens, () => timeouts().AttemptTimeout.Timeout);
         });
+        // A DPoP proof is built for each send of each attempt (a nonce demand is answered inside the attempt), outside the
+        // assertion so that a send again with the nonce also gets a new assertion.
+        httpClient.AddHttpMessageHandler(services => new DPoPProofHandler(name, TokenClientServices.Logger(services)));
         // A client assertion is built inside each attempt: a resent attempt carries a new jti.
         httpClient.AddHttpMessageHandler(static () => new ClientAssertionHandler());
         httpClient.AddHttpMessageHandler(static () => new ResponseSizeLimitHandler());

@@ -114,4 +114,13 @@ internal static partial class Log
 
     [LoggerMessage(133, LogLevel.Debug, "Token provider '{Provider}': a sign-in callback carries iss, but no issuer is known to compare it with (no discovery, no Issuer set); it was not checked.")]
     public static partial void AuthorizationResponseIssuerUnchecked(ILogger logger, string provider);
+
+    [LoggerMessage(110, LogLevel.Debug, "Token provider '{Provider}' signs its DPoP proofs with a {Algorithm} key (thumbprint {Thumbprint}, {Origin}).")]
+    public static partial void DPoPKeyReady(ILogger logger, string provider, string algorithm, string thumbprint, string origin);
+
+    [LoggerMessage(111, LogLevel.Debug, "Token provider '{Provider}': the {Where} asked for a DPoP nonce; the request is sent once more with it.")]
+    public static partial void DPoPNonceRetry(ILogger logger, string provider, string where);
+
+    [LoggerMessage(112, LogLevel.Warning, "Token provider '{Provider}' asked for a DPoP-bound token, and the token endpoint issued a token of type Bearer; it is used as a bearer token, without proofs (RFC 9449 section 5).")]
+    public static partial void DPoPTokenIssuedAsBearer(ILogger logger, string provider);
 }

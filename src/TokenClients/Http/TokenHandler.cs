@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenClients.Diagnostics;
+using TokenClients.Internal;
 
 namespace TokenClients;
 
@@ -25,8 +26,14 @@ namespace TokenClients;
 /// request's headers included, finds the token. <c>AddTokenHandler</c> places it directly around the client's primary
 /// handler, so that no other handler or logger of the chain ever sees the header; a chain built by hand should do the
 /// same.</para>
+/// <para>A DPoP-bound token (RFC 9449) goes with the scheme <c>DPoP</c> and a new <c>DPoP</c> proof per send (its
+/// <c>ath</c>, <c>htm</c>, <c>htu</c>, <c>jti</c>, <c>iat</c>, and the nonce the origin handed out); a 401 that asks for a
+/// nonce (<c>use_dpop_nonce</c>) is answered with one resend carrying it, the token kept. The framework's redirects keep
+/// every header but <c>Authorization</c>, the proof included, so <c>AddTokenHandler</c> turns a DPoP client's primary
+/// handler redirects off and this handler follows them, without token or proof; a chain built by hand for a DPoP
+/// provider should give its primary handler <c>AllowAutoRedirect = false</c>.</para>
 /// </remarks>
-public sealed class TokenHandler : DelegatingHandler
+public sealed partial class TokenHandler : DelegatingHandler
 {
     private readonly ITokenProvider _provider;
     private readonly OriginSet _allowedOrigins;
@@ -81,6 +88,11 @@ public sealed class TokenHandler : DelegatingHandler
 
         var redirected = request.Headers.Authorization is null;
         request.Headers.Authorization = null;
+        if (token.ProofKey is not null)
+        {
+            EndProof(request, token, pendingResponse.IsCompletedSuccessfully ? pendingResponse.Result : null);
+        }
+
         return pendingResponse.IsCompletedSuccessfully && pendingResponse.Result.StatusCode == HttpStatusCode.Unauthorized
             ? AfterUnauthorizedAsync(request, target, context, token, pendingResponse.Result, redirected, cancellationToken)
             : pendingResponse;
@@ -102,7 +114,7 @@ public sealed class TokenHandler : DelegatingHandler
         }
 
         Log.OriginNotAllowed(_logger, _provider.Name, OriginSet.Describe(request.RequestUri));
-        return base.SendAsync(request, cancellationToken);
+        return FollowRedirects == 0 ? base.SendAsync(request, cancellationToken) : SendFollowingRedirectsAsync(request, cancellationToken);
     }
 
     /// <summary>Gets the provider's client certificate, whose tokens are bound to it when its options say so; set by <c>AddTokenHandler</c>.</summary>
@@ -120,11 +132,21 @@ public sealed class TokenHandler : DelegatingHandler
         request.Headers.Authorization = token.HeaderValue;
         try
         {
-            return base.SendAsync(request, cancellationToken);
+            if (token.ProofKey is { } key)
+            {
+                AttachProof(request, token, key);
+            }
+
+            return FollowRedirects == 0 ? base.SendAsync(request, cancellationToken) : SendFollowingRedirectsAsync(request, cancellationToken);
         }
         catch
         {
             request.Headers.Authorization = null;
+            if (token.ProofKey is not null)
+            {
+                EndProof(request, token, null);
+            }
+
             throw;
         }
     }
@@ -164,7 +186,7 @@ public sealed class TokenHandler : DelegatingHandler
     /// <summary>Awaits the response of a send that carried the token; only a 401 goes on to the slower path.</summary>
     private async Task<HttpResponseMessage> CompleteAsync(HttpRequestMessage request, Uri? target, TokenContext? context, AccessToken sent, Task<HttpResponseMessage> pendingResponse, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        HttpResponseMessage? response = null;
         var stripped = false;
         try
         {
@@ -174,6 +196,10 @@ public sealed class TokenHandler : DelegatingHandler
         finally
         {
             request.Headers.Authorization = null;
+            if (sent.ProofKey is not null)
+            {
+                EndProof(request, sent, response);
+            }
         }
 
         return response.StatusCode == HttpStatusCode.Unauthorized
@@ -196,6 +222,12 @@ public sealed class TokenHandler : DelegatingHandler
             return response;
         }
 
+        // A DPoP API that wants a nonce (RFC 9449 section 9) refused the proof, not the token: resend once with its nonce.
+        if (sent.ProofKey is not null && DPoPChallenge.AsksForNonce(response) && CanResend(request.Content))
+        {
+            return await ResendWithNonceAsync(request, sent, response, cancellationToken).ConfigureAwait(false);
+        }
+
         // Drop exactly the token this request carried: a newer one another caller fetched stays. A request whose
         // content cannot be sent twice goes back to the caller with its 401; the next request gets a new token.
         await _provider.InvalidateAsync(sent, context, cancellationToken).ConfigureAwait(false);
@@ -215,15 +247,7 @@ public sealed class TokenHandler : DelegatingHandler
         response.Dispose();
 
         // Resent once; a second 401 goes back to the caller.
-        HttpResponseMessage retried;
-        try
-        {
-            retried = await SendWithToken(request, fresh, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            request.Headers.Authorization = null;
-        }
+        var retried = await SendOnceMoreAsync(request, fresh, cancellationToken).ConfigureAwait(false);
 
         if (retried.StatusCode != HttpStatusCode.Unauthorized && _provider is Caching.IRejectionFeedback feedback)
         {

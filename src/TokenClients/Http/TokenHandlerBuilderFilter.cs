@@ -35,14 +35,14 @@ internal sealed class TokenHandlerBuilderFilter(IOptionsMonitor<TokenHandlerRegi
             var clientName = builder.Name ?? Options.DefaultName;
             if (registrations.Get(clientName).ProviderName is { } providerName)
             {
-                builder.PrimaryHandler = new TokenHandler(
-                    builder.Services.GetKeyedService<ITokenProvider>(providerName) ?? throw new InvalidOperationException(
-                        $"HttpClient '{clientName}' attaches tokens of provider '{providerName}' (AddTokenHandler), but no token provider of that name is registered; register it with AddTokenProvider or AddTokenProviders (names are case-insensitive)."),
-                    AllowedOrigins(builder.Services, clientName),
-                    builder.Services.GetService<ILogger<TokenHandler>>())
+                var provider = builder.Services.GetKeyedService<ITokenProvider>(providerName) ?? throw new InvalidOperationException(
+                    $"HttpClient '{clientName}' attaches tokens of provider '{providerName}' (AddTokenHandler), but no token provider of that name is registered; register it with AddTokenProvider or AddTokenProviders (names are case-insensitive).");
+                builder.PrimaryHandler = new TokenHandler(provider, AllowedOrigins(builder.Services, clientName), builder.Services.GetService<ILogger<TokenHandler>>())
                 {
                     InnerHandler = builder.PrimaryHandler,
                     Certificates = builder.Services.GetKeyedService<Internal.ClientCertificateSource>(providerName),
+                    FollowRedirects = provider is Caching.TokenProvider { Client: Internal.IProofOfPossessionClient { ProofKey: not null } }
+                        ? DPoPRedirects.TakeOver(builder.PrimaryHandler) : 0,
                 };
             }
         };

@@ -57,7 +57,7 @@ public sealed class ConfigurationSettingCoverageTests : IAsyncDisposable
             yield return (key + ":0", "first");
             yield return (key + ":1", "second");
         }
-        else if (type == typeof(TokenResponseOptions) || type == typeof(ClientAssertionOptions) || type == typeof(ClientCertificateOptions))
+        else if (type == typeof(TokenResponseOptions) || type == typeof(ClientAssertionOptions) || type == typeof(ClientCertificateOptions) || type == typeof(DPoPOptions))
         {
             // A certificate object and an assertion source are set in code only.
             foreach (var child in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -35,6 +35,12 @@ public abstract class OAuth2ClientOptions : TokenClientOptions
     /// </summary>
     public ClientCertificateOptions ClientCertificate { get; } = new();
 
+    /// <summary>
+    /// Gets the DPoP settings (RFC 9449): when enabled, every token request carries a proof of the provider's key, a DPoP
+    /// token is bound to that key, and <see cref="TokenHandler"/> sends each request with it with a new proof.
+    /// </summary>
+    public DPoPOptions DPoP { get; } = new();
+
     /// <summary>Gets or sets the space-separated scopes to request.</summary>
     public string? Scope { get; set; }
 

@@ -12,11 +12,13 @@ namespace TokenClients.OAuth2;
 /// scope, resource and extra parameters, endpoint discovery, and the mapping of responses and errors.
 /// </summary>
 /// <typeparam name="TOptions">The grant's options.</typeparam>
-internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Caching.IConfigurationFingerprint
+internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Caching.IConfigurationFingerprint, IProofOfPossessionClient
     where TOptions : OAuth2ClientOptions
 {
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly DiscoveryCache? _discovery;
+    private readonly DPoPProofKey? _dpop;
+    private readonly IEnumerable<string> _acceptedTokenTypes;
     private ClientAssertionFactory? _assertions;
 
     protected OAuth2TokenClient(string providerName, TOptions options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger logger)
@@ -31,6 +33,15 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
             // The token client never validates tokens: a discovery document without jwks_uri is enough. The other checks stay
             // (issuer, endpoints under the authority, https off loopback).
             _discovery = new DiscoveryCache(authority.AbsoluteUri.TrimEnd('/'), CreateHttpClient, new DiscoveryPolicy { RequireKeySet = false });
+        }
+
+        _acceptedTokenTypes = options.AcceptedTokenTypes;
+        if (options.DPoP.Enabled)
+        {
+            // One key per provider, for its lifetime: the tokens it obtains are bound to it (RFC 9449 section 6).
+            _dpop = DPoPProofKey.Load(options.DPoP, timeProvider);
+            _acceptedTokenTypes = [.. options.AcceptedTokenTypes, "DPoP"];
+            Log.DPoPKeyReady(logger, providerName, _dpop.Algorithm, _dpop.Thumbprint, _dpop.Generated ? "generated" : "supplied");
         }
     }
 
@@ -115,6 +126,12 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
             request.Parameters.Add("resource", resource, ParameterReplaceBehavior.Single);
         }
 
+        if (_dpop is not null)
+        {
+            // The proof itself is added inside each attempt (DPoPProofHandler): a resent attempt carries a new one.
+            request.Options.Set(DPoPProofKey.RequestKey, _dpop);
+        }
+
         // A refresh token (unless the provider's are reusable) and a code are spent by the server's first look at them:
         // the token HttpClient sends them again only when no earlier attempt can have reached the server.
         if (request is RefreshTokenRequest or AuthorizationCodeTokenRequest)
@@ -143,7 +160,8 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
             throw Unreachable(exception);
         }
 
-        return ToTokenSet(response, cancellationToken);
+        var tokens = ToTokenSet(response, cancellationToken);
+        return _dpop is null ? tokens : BindToKey(tokens, _dpop);
     }
 
     /// <summary>Sets the client authentication of <paramref name="request"/>: a secret (Basic or in the body), none, or an assertion added inside each attempt.</summary>
@@ -198,14 +216,16 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
                 // A 401 invalid_client (or any status) still carries the OAuth error body.
                 var error = JsonTokenEndpoint.ReadString(json, "error");
                 throw new TokenRequestException(ProviderName, status, error, JsonTokenEndpoint.ReadString(json, "error_description"),
-                    error is null ? "The token endpoint answered an error without an OAuth error code" : null)
+                    error is null ? "The token endpoint answered an error without an OAuth error code"
+                    : _dpop is not null && error == "use_dpop_nonce" ? "The token endpoint demanded a DPoP nonce again after the request was sent with the nonce it gave; it was not sent a third time"
+                    : null)
                 {
                     ErrorUri = Uri.TryCreate(JsonTokenEndpoint.ReadString(json, "error_uri"), UriKind.Absolute, out var errorUri) ? errorUri : null,
                 };
             }
 
             return JsonTokenEndpoint.ToTokenSet(json.Clone(), TokenResponseOptions.Standard, ProviderName, status ?? HttpStatusCode.OK, Time.GetUtcNow(), Options.DefaultTokenLifetime,
-                Options.AcceptedTokenTypes);
+                _acceptedTokenTypes);
         }
 
         throw new TokenRequestException(ProviderName, status, null, null,
@@ -219,9 +239,10 @@ internal abstract partial class OAuth2TokenClient<TOptions> : ITokenClient, Cach
 
     /// <summary>
     /// Gets what the shared cache keys this client's tokens by: grant, endpoint, client id, scope, resource, user name,
-    /// parameters, and the client certificate's thumbprint (its tokens may be bound to it); never a secret.
+    /// parameters, the client certificate's thumbprint (its tokens may be bound to it) and the DPoP key's thumbprint (a
+    /// DPoP client's tokens are bound to its key, so only instances that share the key share tokens); never a secret.
     /// </summary>
     public Caching.ConfigurationFingerprint Fingerprint => field ??= Caching.ConfigurationFingerprint.Create(
-        GetType().Name, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username,
+        _dpop is null ? GetType().Name : GetType().Name + " DPoP " + _dpop.Thumbprint, Options.TokenEndpoint ?? Options.Authority, Options.ClientId, Options.Scope, Options.Resource, (Options as PasswordOptions)?.Username,
         Options.ClientCertificate.IsSet ? Options.Parameters.Append(new("x5t#S256", CertificateThumbprint())) : Options.Parameters);
 }
