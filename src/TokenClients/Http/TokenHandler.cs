@@ -40,7 +40,6 @@ public sealed partial class TokenHandler : DelegatingHandler
     private readonly ILogger _logger;
 
     // The last token found sendable: bound to no certificate, or to one this client presents.
-    private volatile AccessToken? _sendable;
 
     /// <summary>Initializes a new instance of the <see cref="TokenHandler"/> class.</summary>
     /// <param name="provider">Where tokens come from.</param>
@@ -117,14 +116,12 @@ public sealed partial class TokenHandler : DelegatingHandler
         return FollowRedirects == 0 ? base.SendAsync(request, cancellationToken) : SendFollowingRedirectsAsync(request, cancellationToken);
     }
 
-    /// <summary>Gets the provider's client certificate, whose tokens are bound to it when its options say so; set by <c>AddTokenHandler</c>.</summary>
-    internal Internal.ClientCertificateSource? Certificates { get; init; }
-
     /// <summary>Sends with the token attached; the caller removes it once the send completes.</summary>
     private Task<HttpResponseMessage> SendWithToken(HttpRequestMessage request, AccessToken token, CancellationToken cancellationToken)
     {
-        // A token bound to a certificate goes only out on a connection that presents it (RFC 8705 section 3).
-        if (!ReferenceEquals(token, _sendable) && Unsendable(token) is { } refused)
+        // A token bound to a certificate goes only out on a connection that presents it (RFC 8705 section 3). Only a provider
+        // with a certificate gets bound tokens: any other skips the check.
+        if (Certificates is not null && !ReferenceEquals(token, _sendable) && Unsendable(token) is { } refused)
         {
             return Task.FromException<HttpResponseMessage>(refused);
         }
@@ -149,23 +146,6 @@ public sealed partial class TokenHandler : DelegatingHandler
 
             throw;
         }
-    }
-
-    /// <summary>Why <paramref name="token"/>, bound to a certificate this client does not present, must not be sent; <see langword="null"/> when it may.</summary>
-    private CertificateBindingException? Unsendable(AccessToken token)
-    {
-        var bound = Internal.ClientCertificateSource.BoundThumbprintOf(token.Value) ?? (Certificates is { BoundAccessTokens: true } source ? source.Thumbprint : null);
-        var presented = bound is null || InnerHandler is not { } inner ? null : Internal.ClientCertificateBuilderFilter.Presented(inner);
-        if (bound is null || (presented is not null && presented.Any(c => string.Equals(Internal.ClientCertificateSource.ThumbprintOf(c), bound, StringComparison.Ordinal))))
-        {
-            _sendable = token;
-            return null;
-        }
-
-        Log.BoundTokenWithheld(_logger, _provider.Name);
-        return CertificateBindingException.NotPresented(_provider.Name, presented is null
-            ? $"the HttpClient's primary handler ({(InnerHandler is { } handler ? Internal.ClientCertificateBuilderFilter.Innermost(handler).GetType().Name : "none")}) is not one whose certificates can be seen"
-            : "the HttpClient does not present it");
     }
 
     private async Task<HttpResponseMessage> SendWithPendingTokenAsync(HttpRequestMessage request, TokenContext? context, ValueTask<AccessToken> pendingToken, CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ internal sealed class TokenHandlerBuilderFilter(IOptionsMonitor<TokenHandlerRegi
                 builder.PrimaryHandler = new TokenHandler(provider, AllowedOrigins(builder.Services, clientName), builder.Services.GetService<ILogger<TokenHandler>>())
                 {
                     InnerHandler = builder.PrimaryHandler,
-                    Certificates = builder.Services.GetKeyedService<Internal.ClientCertificateSource>(providerName),
+                    Certificates = builder.Services.GetKeyedService<Internal.ClientCertificateSource>(providerName) is { IsConfigured: true } certificates ? certificates : null,
                     FollowRedirects = provider is Caching.TokenProvider { Client: Internal.IProofOfPossessionClient { ProofKey: not null } }
                         ? DPoPRedirects.TakeOver(builder.PrimaryHandler) : 0,
                 };
