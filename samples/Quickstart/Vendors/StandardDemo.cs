@@ -13,9 +13,10 @@ internal sealed class StandardApi(HttpClient http) : VendorApi(http);
 
 /// <summary>
 /// Any standard OAuth2 server: client credentials, the client proving itself with a signed JWT (<c>private_key_jwt</c>,
-/// RFC 7523) instead of a secret. Against the emulator, the run creates the key pair and registers its public half.
+/// RFC 7523) instead of a secret, and tokens bound to a DPoP key (RFC 9449): each API request carries a new proof.
+/// Against the emulator, the run creates the client's key pair and registers its public half.
 /// </summary>
-internal sealed class StandardDemo() : VendorDemo("Standard OAuth2", "Standard", "standard", "client_credentials, private_key_jwt")
+internal sealed class StandardDemo() : VendorDemo("Standard OAuth2", "Standard", "standard", "client_credentials, private_key_jwt, DPoP")
 {
     public override void Register(IServiceCollection services, IConfigurationSection section)
     {
@@ -24,6 +25,8 @@ internal sealed class StandardDemo() : VendorDemo("Standard OAuth2", "Standard",
         {
             section.Bind(o);
             o.ClientAuthentication = ClientAuthenticationMethod.PrivateKeyJwt;
+            o.DPoP.Enabled = true; // a P-256 proof key generated for this provider
+
         }));
         services.AddHttpClient<StandardApi>(c => c.BaseAddress = ApiUrl(section)).AddTokenHandler("standard");
     }
@@ -33,7 +36,7 @@ internal sealed class StandardDemo() : VendorDemo("Standard OAuth2", "Standard",
         // The client's key pair: the server knows the public key, the client holds the private one as a JWK.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var publicKey = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
-        var options = new StandardOAuth2EmulatorOptions { AccessTokenLifetime = tokenLifetime, ClientAssertionKey = publicKey };
+        var options = new StandardOAuth2EmulatorOptions { AccessTokenLifetime = tokenLifetime, ClientAssertionKey = publicKey, RequireDPoP = true };
         var emulator = await StandardOAuth2Emulator.StartAsync(options, cancellationToken);
         return (emulator, new()
         {
