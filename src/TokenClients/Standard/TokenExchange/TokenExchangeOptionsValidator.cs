@@ -30,7 +30,7 @@ internal sealed class TokenExchangeOptionsValidator(string providerName, TokenPr
         }
         else if (!Uri.TryCreate(value, UriKind.Absolute, out _))
         {
-            errors.AddSetting(setting, "must be a token type URI such as urn:ietf:params:oauth:token-type:access_token.");
+            errors.AddSetting(setting, "is not a token type URI (such as urn:ietf:params:oauth:token-type:access_token).");
         }
     }
 
