@@ -199,6 +199,7 @@ public sealed partial class OidcProviderServer : IAsyncLifetime
             ["response_types"] = new JsonArray("code"),
             ["redirect_uris"] = new JsonArray(RedirectUri.AbsoluteUri),
         },
+        .. ExchangeClients(),
     ];
 
     private static JsonObject Client(string id, string method, JsonObject? jwks)

@@ -12,7 +12,8 @@ public sealed class DeviceCodeOptions : OAuth2ClientOptions
 
     /// <summary>
     /// Gets or sets the device authorization endpoint. Discovered from <see cref="OAuth2ClientOptions.Authority"/>
-    /// (<c>device_authorization_endpoint</c>) when not set. Must be https (loopback excepted).
+    /// (<c>device_authorization_endpoint</c>) when neither it nor <see cref="OAuth2ClientOptions.TokenEndpoint"/> is set.
+    /// Must be https (loopback excepted).
     /// </summary>
     public Uri? DeviceAuthorizationEndpoint { get; set; }
 }

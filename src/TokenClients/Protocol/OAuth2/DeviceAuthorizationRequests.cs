@@ -21,7 +21,7 @@ internal abstract partial class OAuth2TokenClient<TOptions>
     protected async Task<DeviceAuthorizationAnswer> RequestDeviceAuthorizationAsync(Uri? endpoint, CancellationToken cancellationToken)
     {
         var address = endpoint?.AbsoluteUri ?? (_discovery is null ? null : (await DiscoverAsync().ConfigureAwait(false)).DeviceAuthorizationEndpoint)
-            ?? throw new TokenRequestException(ProviderName, null, null, null, "No device authorization endpoint is known (the discovery document names no device_authorization_endpoint); set DeviceAuthorizationEndpoint");
+            ?? throw new TokenRequestException(ProviderName, null, null, null, "No device authorization endpoint is known (none is configured, and the discovery document names no device_authorization_endpoint); set DeviceAuthorizationEndpoint");
         using var request = new DeviceAuthorizationRequest { Address = address, Scope = Options.Scope };
         if (Options.Resource is { Length: > 0 } resource)
         {
