@@ -75,19 +75,33 @@ internal sealed class TokenExchangeSubjects(string providerName, TokenExchangeOp
     }
 
     /// <summary>The tokens to send for a cache entry's context: the subject token its hash stands for, and the actor token.</summary>
+    /// <remarks>
+    /// A context that did not come through the provider (the token client asked directly) carries no hash: its subject
+    /// token is the one it carries, or the subject provider's current one.
+    /// </remarks>
     public async ValueTask<ExchangeTokens> ResolveAsync(TokenContext context, CancellationToken cancellationToken)
     {
-        if (!context.Parameters.TryGetValue(TokenExchangeTokenClient.SubjectHashParameter, out var hash)
-            || !_known.TryGetValue(hash, out var known))
+        string subjectToken;
+        if (context.Parameters.TryGetValue(TokenExchangeTokenClient.SubjectHashParameter, out var hash))
         {
-            throw new TokenRequestException(providerName, null, null, null,
-                "The subject token of this exchange is no longer held (it was replaced long ago); ask for a token again to exchange the current one");
+            if (!_known.TryGetValue(hash, out var known))
+            {
+                throw new TokenRequestException(providerName, null, null, null,
+                    "The subject token of this exchange is no longer held (it was replaced long ago); ask for a token again to exchange the current one");
+            }
+
+            Volatile.Write(ref known.LastUsedTicks, Environment.TickCount64);
+            subjectToken = known.Token;
+        }
+        else
+        {
+            subjectToken = (await GetSubjectTokenAsync(context, cancellationToken).ConfigureAwait(false))?.Value
+                ?? context.Parameters[TokenExchangeOptions.SubjectTokenParameter];
         }
 
-        Volatile.Write(ref known.LastUsedTicks, Environment.TickCount64);
         var actor = options.ActorTokenProvider is null ? null
             : (await ActorProvider.GetTokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-        return new ExchangeTokens(known.Token, actor);
+        return new ExchangeTokens(subjectToken, actor);
     }
 
     private ITokenProvider SubjectProvider => _subjectProvider ??= services.GetRequiredKeyedService<ITokenProvider>(options.SubjectTokenProvider!);

@@ -96,5 +96,16 @@ public sealed partial class TokenExchangeTests
         Assert.DoesNotContain(token.Value, logs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_token_client_asked_directly_exchanges_the_subject_providers_current_token()
+    {
+        AddExchange(o => o.SubjectTokenProvider = "upstream");
+        RespondToExchanges();
+
+        var tokens = await _harness.Provider.GetRequiredKeyedService<ITokenClient>("exchange").RequestTokenAsync(TokenContext.Default, CancellationToken.None);
+
+        Assert.Equal("exchanged-1-for-access-1", tokens.AccessToken);
+    }
+
     private static TokenContext WithSubjectToken(string subjectToken) => new(parameters: [new(TokenExchangeOptions.SubjectTokenParameter, subjectToken)]);
 }
