@@ -31,7 +31,7 @@ public sealed partial class DeviceCodeFlowTests
         var authorization = await _flow.StartAsync("alice");
 
         var first = _flow.CompleteAsync(authorization);
-        var second = await Assert.ThrowsAsync<InvalidOperationException>(() => _flow.CompleteAsync(authorization));
+        var second = await Assert.ThrowsAsync<InvalidOperationException>(() => _flow.CompleteAsync(authorization).WaitAsync(TimeSpan.FromSeconds(10)));
         await WaitUntil(() => _time.Timers >= 1);
         _time.Advance(TimeSpan.FromSeconds(3));
         await WaitUntil(() => _client.Polls.Count == 1);
