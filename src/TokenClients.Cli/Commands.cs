@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace TokenClients.Cli;
 
-/// <summary>The three commands. Each writes its result to standard output; problems become one line on standard error.</summary>
+/// <summary>The token, decode and call commands (login is <see cref="LoginCommand"/>). Each writes its result to standard output; problems become one line on standard error.</summary>
 internal static class Commands
 {
     private const string HttpClientName = "tokenclients";
@@ -29,12 +29,16 @@ internal static class Commands
         await using var disposeProviders = providers.ConfigureAwait(false);
         name = providers.Name;
         var client = providers.Services.GetRequiredKeyedService<ITokenClient>(name);
-        if (client.RequiresInteraction)
+        if (client.RequiresInteraction && providers.Services.GetKeyedService<IDeviceCodeFlow>(name) is null)
         {
             throw new CliException($"token provider '{name}' holds tokens of users who sign in through the application (authorization code); the command line cannot obtain one");
         }
 
-        var tokens = await client.RequestTokenAsync(new TokenContext(scope: scope), cancellationToken).ConfigureAwait(false);
+        // A signed-in person's token, or an exchange (whose subject token comes through the provider): the provider serves
+        // it. Any other kind: a fresh token from the token endpoint.
+        var tokens = client.RequiresInteraction || string.Equals(providers.KindOf(name), "TokenExchange", StringComparison.OrdinalIgnoreCase)
+            ? await FromProviderAsync(providers, name, scope, cancellationToken).ConfigureAwait(false)
+            : await client.RequestTokenAsync(new TokenContext(scope: scope), cancellationToken).ConfigureAwait(false);
         var now = TimeProvider.System.GetUtcNow();
         var kind = providers.KindOf(name);
         await output.WriteLineAsync($"provider  {name}{(kind is null ? string.Empty : $" ({kind})")}").ConfigureAwait(false);
@@ -93,11 +97,36 @@ internal static class Commands
             services.AddHttpClient(HttpClientName).AddTokenHandler(name, handler => handler.AllowedOrigins.Add(url)));
         await using var disposeProviders = providers.ConfigureAwait(false);
         var http = providers.Services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-        using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (SignedInUser.ContextFor(providers, name, scope: null).Subject is { } subject)
+        {
+            request.WithTokenSubject(subject);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"{(int)response.StatusCode} {response.ReasonPhrase}").ConfigureAwait(false);
         await output.WriteLineAsync(body).ConfigureAwait(false);
         return response.IsSuccessStatusCode ? 0 : 1;
+    }
+
+    /// <summary>The provider's token (cached, refreshed, exchanged as configured), with what the store knows of it.</summary>
+    private static async Task<TokenSet> FromProviderAsync(ConfiguredProviders providers, string name, string? scope, CancellationToken cancellationToken)
+    {
+        var context = SignedInUser.ContextFor(providers, name, scope);
+        AccessToken token;
+        try
+        {
+            token = await providers.Services.GetRequiredKeyedService<ITokenProvider>(name).GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InteractionRequiredException exception)
+        {
+            throw new CliException($"{exception.Message} Sign in with: tokenclients login {SignedInUser.SignInProviderOf(providers, name)}", exception);
+        }
+
+        var stored = context.Subject is { } subject ? await providers.Store.GetAsync(name, subject, cancellationToken).ConfigureAwait(false) : null;
+        var same = stored is not null && string.Equals(stored.AccessToken, token.Value, StringComparison.Ordinal);
+        return new TokenSet { AccessToken = token.Value, TokenType = token.Scheme, ExpiresAt = token.ExpiresAt, Scope = same ? stored!.Scope : null, RefreshToken = stored?.RefreshToken };
     }
 
     /// <summary>Enough of a token to tell two apart, never enough to use one.</summary>

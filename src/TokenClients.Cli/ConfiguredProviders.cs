@@ -79,9 +79,12 @@ internal sealed class ConfiguredProviders : IAsyncDisposable
             throw new CliException($"'{configPath}' configures no token provider named '{name}'; it has {string.Join(", ", section.GetChildren().Select(c => c.Key))}");
         }
 
+        // Users signed in with `tokenclients login` are kept where every command finds them.
+        var store = FileTokenStore.Default();
+        services.AddSingleton<ITokenStore>(store);
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
-        var providers = new ConfiguredProviders(provider, section) { Name = registered };
+        var providers = new ConfiguredProviders(provider, section) { Name = registered, Store = store };
         try
         {
             provider.GetService<IStartupValidator>()?.Validate();
@@ -97,6 +100,9 @@ internal sealed class ConfiguredProviders : IAsyncDisposable
 
     /// <summary>Gets the provider's name as configured (the command line accepts it in any case).</summary>
     public string Name { get; private init; } = string.Empty;
+
+    /// <summary>Gets the store of signed-in users' token sets.</summary>
+    public FileTokenStore Store { get; private init; } = null!;
 
     /// <summary>Gets the value of <c>Kind</c> of a configured entry, or <see langword="null"/> for a provider a vendor adapter added.</summary>
     public string? KindOf(string name) => _section.GetSection(name)["Kind"];

@@ -35,10 +35,17 @@ var call = new Command("call", "Send one GET with the provider's token and print
 call.SetAction((parsed, cancellationToken) => Commands.RunAsync(output => Commands.CallAsync(
     output, Sources(parsed), parsed.GetValue(nameArgument)!, parsed.GetValue(urlArgument)!, cancellationToken)));
 
+var login = new Command("login", "Sign in through the device flow of a DeviceCode provider: prints where to go and the code to enter, waits for the approval, and keeps the tokens for the other commands.")
+{
+    nameArgument, configOption, userSecretsOption,
+};
+login.SetAction((parsed, cancellationToken) => Commands.RunAsync(output => LoginCommand.RunAsync(
+    output, Sources(parsed), parsed.GetValue(nameArgument)!, cancellationToken)));
+
 // Named for the command users type, not for the file that runs (a RootCommand takes the name of its executable).
 var root = new Command("tokenclients", "Tokens from the providers in appsettings.json, JWT decoding, and API calls with a token.")
 {
-    token, decode, call, new HelpOption(), new VersionOption(),
+    token, login, decode, call, new HelpOption(), new VersionOption(),
 };
 
 var parsed = root.Parse(args);

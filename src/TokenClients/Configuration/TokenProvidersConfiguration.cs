@@ -27,6 +27,8 @@ internal static class TokenProvidersConfiguration
         PasswordKind.Configuration,
         AuthorizationCodeKind.Configuration,
         CustomKind.Configuration,
+        TokenExchangeKind.Configuration,
+        DeviceCodeKind.Configuration,
     ];
 
     private static readonly SettingTable<TokenProviderOptions> CacheSettings = new SettingTable<TokenProviderOptions>()

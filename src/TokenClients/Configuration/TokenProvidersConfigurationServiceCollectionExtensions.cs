@@ -10,8 +10,8 @@ public static class TokenProvidersConfigurationServiceCollectionExtensions
     /// <summary>
     /// Registers one token provider per child of <paramref name="configuration"/> (usually the <c>TokenProviders</c>
     /// section), named by the child's key. Each entry has a <c>Kind</c> (<c>Mluvii</c>, <c>MoodHood</c>, <c>Telmai</c>,
-    /// <c>Oli</c>, <c>JustLogin</c>, <c>ClientCredentials</c>, <c>Password</c>, <c>AuthorizationCode</c> or
-    /// <c>Custom</c>), the settings of that kind's options (<c>ClientId</c>, <c>ClientSecret</c>, …), and optionally a
+    /// <c>Oli</c>, <c>JustLogin</c>, <c>ClientCredentials</c>, <c>Password</c>, <c>AuthorizationCode</c>,
+    /// <c>Custom</c>, <c>TokenExchange</c> or <c>DeviceCode</c>), the settings of that kind's options (<c>ClientId</c>, <c>ClientSecret</c>, …), and optionally a
     /// <c>Cache</c> subsection of <see cref="TokenProviderOptions"/>. The provider is registered through the kind's
     /// <c>Use…</c> method, exactly as one registered in code.
     /// </summary>

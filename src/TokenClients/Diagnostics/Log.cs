@@ -123,4 +123,19 @@ internal static partial class Log
 
     [LoggerMessage(112, LogLevel.Warning, "Token provider '{Provider}' asked for a DPoP-bound token, and the token endpoint issued a token of type Bearer; it is used as a bearer token, without proofs (RFC 9449 section 5).")]
     public static partial void DPoPTokenIssuedAsBearer(ILogger logger, string provider);
+
+    [LoggerMessage(120, LogLevel.Information, "Token provider '{Provider}': a device sign-in started; it expires in {ExpiresIn} and is polled every {Interval}.")]
+    public static partial void DeviceSignInStarted(ILogger logger, string provider, TimeSpan expiresIn, TimeSpan interval);
+
+    [LoggerMessage(121, LogLevel.Information, "Token provider '{Provider}': the token endpoint asked to slow down; a device sign-in is now polled every {Interval}.")]
+    public static partial void DevicePollingSlowedDown(ILogger logger, string provider, TimeSpan interval);
+
+    [LoggerMessage(122, LogLevel.Information, "Token provider '{Provider}': a device sign-in was approved; the token set is stored for the user.")]
+    public static partial void DeviceSignInCompleted(ILogger logger, string provider);
+
+    [LoggerMessage(123, LogLevel.Warning, "Token provider '{Provider}': a device sign-in ended without tokens ({Failure}).")]
+    public static partial void DeviceSignInFailed(ILogger logger, string provider, DeviceCodeFailure failure);
+
+    [LoggerMessage(124, LogLevel.Information, "Token provider '{Provider}': the token endpoint rejected the subject token of provider '{SubjectProvider}'; dropping it and exchanging a new one once.")]
+    public static partial void SubjectTokenRejected(ILogger logger, string provider, string subjectProvider);
 }

@@ -91,7 +91,7 @@ public sealed class SixthProviderTests : IAsyncLifetime, IDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => services.AddTokenProviders(Section(("corvid:Kind", "Corvid"))));
 
-        Assert.Contains("Kind 'Corvid' is not one of Mluvii, MoodHood, Telmai, Oli, JustLogin, ClientCredentials, Password, AuthorizationCode, Custom.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Kind 'Corvid' is not one of Mluvii, MoodHood, Telmai, Oli, JustLogin, ClientCredentials, Password, AuthorizationCode, Custom, TokenExchange, DeviceCode.", error.Message, StringComparison.Ordinal);
     }
 
     private static IConfigurationSection Section(params (string Key, string Value)[] settings) =>

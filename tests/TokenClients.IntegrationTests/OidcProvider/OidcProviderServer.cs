@@ -200,6 +200,7 @@ public sealed partial class OidcProviderServer : IAsyncLifetime
             ["redirect_uris"] = new JsonArray(RedirectUri.AbsoluteUri),
         },
         .. DPoPClients(),
+        .. ExchangeClients(),
     ];
 
     private static JsonObject Client(string id, string method, JsonObject? jwks)

@@ -5,13 +5,15 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 import { withDPoP } from './dpop.mjs';
+import { device, withDevice } from './device.mjs';
+import { exchange } from './exchange.mjs';
 
 const clients = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const server = createServer();
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
-  const provider = new Provider(issuer, withDPoP({
+  const provider = new Provider(issuer, withDPoP(withDevice({
     clients,
     features: {
       clientCredentials: { enabled: true },
@@ -26,7 +28,9 @@ server.listen(0, '127.0.0.1', () => {
     issueRefreshToken: async () => true,
     rotateRefreshToken: false,
     scopes: ['openid', 'offline_access', 'api'],
-  }));
+  })));
+  device(provider);
+  exchange(provider);
   // No login page: an interaction signs in the login_hint (or "alice") and grants what was asked, at once.
   provider.use(async (ctx, next) => {
     if (ctx.method !== 'GET' || !ctx.path.startsWith('/interaction/')) {

@@ -24,6 +24,7 @@ public sealed class ConfigurationSettingCoverageTests : IAsyncDisposable
         { "Mluvii", typeof(MluviiOptions) }, { "MoodHood", typeof(MoodHoodOptions) }, { "Telmai", typeof(TelmaiOptions) },
         { "Oli", typeof(OliOptions) }, { "JustLogin", typeof(JustLoginOptions) }, { "ClientCredentials", typeof(ClientCredentialsOptions) },
         { "Password", typeof(PasswordOptions) }, { "AuthorizationCode", typeof(AuthorizationCodeOptions) }, { "Custom", typeof(CustomTokenOptions) },
+        { "TokenExchange", typeof(TokenExchangeOptions) }, { "DeviceCode", typeof(DeviceCodeOptions) },
     };
 
     [Theory]

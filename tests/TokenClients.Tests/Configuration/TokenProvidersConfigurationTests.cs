@@ -121,7 +121,7 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     {
         var error = Assert.Throws<InvalidOperationException>(() => _harness.Services.AddTokenProviders(Section(("crm:ClientId", "x"))));
 
-        Assert.StartsWith("TokenProviders:crm: Kind is missing; set it to one of Mluvii, MoodHood, Telmai, Oli, JustLogin, ClientCredentials, Password, AuthorizationCode, Custom.",
+        Assert.StartsWith("TokenProviders:crm: Kind is missing; set it to one of Mluvii, MoodHood, Telmai, Oli, JustLogin, ClientCredentials, Password, AuthorizationCode, Custom, TokenExchange, DeviceCode.",
             error.Message, StringComparison.Ordinal);
     }
 
@@ -130,7 +130,7 @@ public sealed class TokenProvidersConfigurationTests : IAsyncDisposable
     {
         var error = Assert.Throws<InvalidOperationException>(() => _harness.Services.AddTokenProviders(Section(("crm:Kind", "Foo"), ("erp:Kind", "Bar"), ("ok:Kind", "Oli"))));
 
-        Assert.Contains("TokenProviders:crm: Kind 'Foo' is not one of Mluvii, MoodHood, Telmai, Oli, JustLogin, ClientCredentials, Password, AuthorizationCode, Custom.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TokenProviders:crm: Kind 'Foo' is not one of Mluvii, MoodHood, Telmai, Oli, JustLogin, ClientCredentials, Password, AuthorizationCode, Custom, TokenExchange, DeviceCode.", error.Message, StringComparison.Ordinal);
         Assert.Contains("TokenProviders:erp: Kind 'Bar'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_harness.Services, d => d.IsKeyedService && Equals(d.ServiceKey, "ok"));
     }
