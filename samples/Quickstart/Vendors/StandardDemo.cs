@@ -23,7 +23,12 @@ internal sealed class StandardDemo() : VendorDemo("Standard OAuth2", "Standard",
         // Authority (or TokenEndpoint), ClientId, Scope, and ClientAssertion:SigningKey (a private JWK): ClientCredentialsOptions.
         services.AddTokenProvider("standard", p => p.UseClientCredentials(o =>
         {
-            section.Bind(o);
+            // Read setting by setting: the options hold types (certificates, an assertion source) no binder should touch.
+            o.Authority = Uri.TryCreate(section["Authority"], UriKind.Absolute, out var authority) ? authority : null;
+            o.TokenEndpoint = Uri.TryCreate(section["TokenEndpoint"], UriKind.Absolute, out var endpoint) ? endpoint : null;
+            o.ClientId = section["ClientId"];
+            o.Scope = section["Scope"];
+            o.ClientAssertion.SigningKey = section["ClientAssertion:SigningKey"];
             o.ClientAuthentication = ClientAuthenticationMethod.PrivateKeyJwt;
             o.DPoP.Enabled = true; // a P-256 proof key generated for this provider
 
@@ -51,13 +56,18 @@ internal sealed class StandardDemo() : VendorDemo("Standard OAuth2", "Standard",
     private static string PrivateJwk(ECDsa key)
     {
         var parameters = key.ExportParameters(includePrivateParameters: true);
-        return JsonSerializer.Serialize(new Dictionary<string, string>
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            ["kty"] = "EC",
-            ["crv"] = "P-256",
-            ["x"] = Base64Url.EncodeToString(parameters.Q.X),
-            ["y"] = Base64Url.EncodeToString(parameters.Q.Y),
-            ["d"] = Base64Url.EncodeToString(parameters.D),
-        });
+            json.WriteStartObject();
+            json.WriteString("kty", "EC");
+            json.WriteString("crv", "P-256");
+            json.WriteString("x", Base64Url.EncodeToString(parameters.Q.X));
+            json.WriteString("y", Base64Url.EncodeToString(parameters.Q.Y));
+            json.WriteString("d", Base64Url.EncodeToString(parameters.D));
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -25,6 +25,6 @@ public sealed class NativeAotTests : IDisposable
 
         Assert.DoesNotContain("warning", publish, StringComparison.OrdinalIgnoreCase);
         var run = await Commands.RunAsync(_out, Path.Combine(_out, "Quickstart"));
-        Assert.Contains("All 5 vendors OK", run, StringComparison.Ordinal);
+        Assert.Contains("All 6 vendors OK", run, StringComparison.Ordinal);
     }
 }
