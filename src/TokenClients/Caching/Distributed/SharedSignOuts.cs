@@ -70,8 +70,8 @@ internal sealed class SharedSignOuts(ISharedSignOutChannel? channel, SharedPaylo
     /// <summary>Stops the subscription's retries.</summary>
     public void Dispose()
     {
+        // Cancelled, not disposed: a retry still running reads its token, and a second Dispose is harmless.
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 
     private async Task SubscribeAsync()
@@ -79,16 +79,7 @@ internal sealed class SharedSignOuts(ISharedSignOutChannel? channel, SharedPaylo
         // Until the subscription is in place this instance hears no sign-out from the others: a channel that is down when
         // the first provider is created (a restart of the shared cache, a network blip) is tried again, less and less often.
         var delay = TimeSpan.FromSeconds(1);
-        CancellationToken stopping;
-        try
-        {
-            stopping = _stopping.Token;
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
+        var stopping = _stopping.Token;
         while (!stopping.IsCancellationRequested)
         {
             try
