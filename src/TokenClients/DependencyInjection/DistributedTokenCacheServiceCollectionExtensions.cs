@@ -77,7 +77,8 @@ public static class DistributedTokenCacheServiceCollectionExtensions
                 Prefix(services) + "store:", Logger<SharedTokenStore>(services)),
             services.GetRequiredService<SharedTokenKeys>(), services.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton(static services => new SharedSignOuts(
-            services.GetService<ISharedSignOutChannel>(), services.GetRequiredService<SharedPayload>(), Logger<SharedSignOuts>(services)));
+            services.GetService<ISharedSignOutChannel>(), services.GetRequiredService<SharedPayload>(), Logger<SharedSignOuts>(services),
+            services.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, SharedTokenStoreValidator>());
         return services;
     }

@@ -105,6 +105,7 @@ public static class TokenProviderServiceCollectionExtensions
         DistributedTokenCacheServiceCollectionExtensions.AddCoordinator(services);
         services.AddOptions<TokenProviderOptions>(name).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, TokenProviderOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenProviderOptions>, TokenClients.Caching.DPoPStoredKeyValidator>());
         TokenProviderNames.AddLookups(services);
         services.AddKeyedSingleton<ITokenProvider>(name, (provider, _) => CreateProvider(provider, name));
 

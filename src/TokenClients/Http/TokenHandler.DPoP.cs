@@ -16,11 +16,14 @@ public sealed partial class TokenHandler
         }
     }
 
-    /// <summary>Removes the proof once its send is over, and remembers the nonce the answering origin handed out.</summary>
+    /// <summary>
+    /// Removes the proof once its send is over, and remembers the nonce the answering origin handed out. A redirect takes
+    /// the proof off before the next hop: a response from where it led never saw the proof, and its nonce is not kept
+    /// (origins a redirect names would otherwise crowd the API's nonce out of the bounded table).
+    /// </summary>
     private static void EndProof(HttpRequestMessage request, AccessToken token, HttpResponseMessage? response)
     {
-        request.Headers.Remove(DPoPProofKey.HeaderName);
-        if (response is not null)
+        if (request.Headers.Remove(DPoPProofKey.HeaderName) && response is not null)
         {
             token.ProofKey!.RememberNonce(request.RequestUri, response);
         }

@@ -56,6 +56,32 @@ public sealed class SharedSignOutsTests : IDisposable
         Assert.Contains(102, logs.EventIds);
     }
 
+    [Fact]
+    public async Task Subscription_that_fails_at_start_is_tried_again_and_later_sign_outs_reach_the_instance()
+    {
+        var channel = new LoopbackChannel();
+        var here = Create(new SharedSignOuts(channel, _payload, NullLogger.Instance, _time));
+        channel.FailedSubscriptions = 2;
+        var logs = new ListLogger();
+        using var thereSignOuts = new SharedSignOuts(channel, _payload, logs, _time);
+        var there = Create(thereSignOuts);
+        await _store.SetAsync("test", "alice", _server.SignIn());
+        await there.GetTokenAsync(TokenContext.ForSubject("alice"));
+
+        // The retries wait on the fake clock; each round gives the retry's continuation a bounded moment to run.
+        for (var round = 0; round < 20 && channel.SubscriberCount < 2; round++)
+        {
+            _time.Advance(SharedSignOuts.MaxSubscribeRetryDelay);
+            await Task.WhenAny(channel.Subscribed.Task, Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System));
+        }
+
+        await _store.RemoveAsync("test", "alice");
+        await here.ForgetSubjectEverywhereAsync("alice", CancellationToken.None);
+
+        await Assert.ThrowsAsync<InteractionRequiredException>(() => there.GetTokenAsync(TokenContext.ForSubject("alice")).AsTask());
+        Assert.Equal(2, logs.EventIds.Count(id => id == 103));
+    }
+
     private TokenProvider Create(SharedSignOuts signOuts)
     {
         var provider = new TokenProvider("test", _server, new TokenProviderOptions(), _time, NullLogger.Instance, _store) { SignOuts = signOuts };
@@ -84,9 +110,26 @@ public sealed class SharedSignOutsTests : IDisposable
             return ValueTask.CompletedTask;
         }
 
+        public int FailedSubscriptions { get; set; }
+
+        public int SubscriberCount => _subscribers.Count;
+
+        public TaskCompletionSource Subscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public ValueTask SubscribeAsync(Action<byte[]> onMessage, CancellationToken cancellationToken = default)
         {
+            if (FailedSubscriptions > 0)
+            {
+                FailedSubscriptions--;
+                return ValueTask.FromException(new IOException("The channel is not reachable yet."));
+            }
+
             _subscribers.Add(onMessage);
+            if (_subscribers.Count == 2)
+            {
+                Subscribed.TrySetResult();
+            }
+
             return ValueTask.CompletedTask;
         }
     }

@@ -85,6 +85,39 @@ public sealed class DPoPRedirectFollowingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Nonces_of_origins_a_redirect_led_to_are_not_kept_and_cannot_push_out_the_api_nonce()
+    {
+        string? lastProof = null;
+        _api.Expect("https://api.example/first").Respond(_ => WithNonce(new HttpResponseMessage(HttpStatusCode.OK), "api-nonce"));
+        for (var i = 0; i < 2 * Internal.DPoPNonces.MaxOrigins; i++)
+        {
+            var origin = $"https://hop{i}.example/";
+            _api.Expect("https://api.example/go").Respond(_ => new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri(origin) } });
+            _api.Expect(origin).Respond(_ => WithNonce(new HttpResponseMessage(HttpStatusCode.OK), $"nonce-{i}"));
+        }
+
+        _api.Expect("https://api.example/last").Respond(request =>
+        {
+            lastProof = request.Headers.GetValues("DPoP").Single();
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using var client = Client();
+
+        (await client.GetAsync(new Uri("https://api.example/first"))).Dispose();
+        for (var i = 0; i < 2 * Internal.DPoPNonces.MaxOrigins; i++)
+        {
+            (await client.GetAsync(new Uri("https://api.example/go"))).Dispose();
+        }
+
+        (await client.GetAsync(new Uri("https://api.example/last"))).Dispose();
+
+        _api.VerifyNoOutstandingExpectation();
+        var proof = Protocol.DPoP.DPoPProof.Read(lastProof!);
+        Assert.True(proof.Has("nonce"), "The API's nonce was pushed out by the nonces of origins redirects led to.");
+        Assert.Equal("api-nonce", proof.Claim("nonce"));
+    }
+
+    [Fact]
     public void Add_token_handler_turns_off_the_primary_handler_redirects_of_a_dpop_client_only()
     {
         using var dpopPrimary = new SocketsHttpHandler();
@@ -140,6 +173,12 @@ public sealed class DPoPRedirectFollowingTests : IAsyncDisposable
 
             return response;
         });
+
+    private static HttpResponseMessage WithNonce(HttpResponseMessage response, string nonce)
+    {
+        response.Headers.TryAddWithoutValidation("DPoP-Nonce", nonce);
+        return response;
+    }
 
     private sealed class PassThrough(HttpMessageHandler inner) : DelegatingHandler(inner);
 }

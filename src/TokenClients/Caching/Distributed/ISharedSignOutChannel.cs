@@ -20,7 +20,7 @@ public interface ISharedSignOutChannel
     /// <returns>A task that completes when the message is handed to the channel.</returns>
     ValueTask PublishAsync(byte[] message, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts delivering the channel's messages to <paramref name="onMessage"/>; called once per instance.</summary>
+    /// <summary>Starts delivering the channel's messages to <paramref name="onMessage"/>; called once per instance, and again after it threw.</summary>
     /// <param name="onMessage">Receives each message; it never throws.</param>
     /// <param name="cancellationToken">Cancels the subscription's setup.</param>
     /// <returns>A task that completes when the subscription is in place.</returns>

@@ -10,14 +10,23 @@ namespace TokenClients.Caching;
 /// <see cref="ISharedSignOutChannel"/>, and each instance's providers forget the user's tokens when it arrives.
 /// </summary>
 /// <remarks>
-/// Without a channel (a shared cache that has none) it does nothing. Thread-safe. An instance subscribes when its first provider is created, before that provider can cache a token. A
+/// Without a channel (a shared cache that has none) it does nothing. Thread-safe. An instance subscribes when its first provider is created, before that provider can cache a token; a subscription that fails is tried again (after 1 second, doubling up to a minute) until it is in place. A
 /// message that does not decrypt (another application, a key ring not shared, a forgery) is logged and ignored; one
 /// for a provider this instance has not created is ignored (it caches nothing of the user).
 /// </remarks>
-internal sealed class SharedSignOuts(ISharedSignOutChannel? channel, SharedPayload payload, ILogger logger)
+/// <param name="channel">The channel; <see langword="null"/> for none.</param>
+/// <param name="payload">Encrypts and authenticates the messages.</param>
+/// <param name="logger">The logger.</param>
+/// <param name="time">The clock the subscription's retries wait on; <see langword="null"/> for the system's.</param>
+internal sealed class SharedSignOuts(ISharedSignOutChannel? channel, SharedPayload payload, ILogger logger, TimeProvider? time = null) : IDisposable
 {
     /// <summary>What every message is bound to: a message cannot be taken for another kind of entry.</summary>
     private const string Binding = "sign-out";
+
+    /// <summary>The longest wait between two tries to subscribe.</summary>
+    internal static readonly TimeSpan MaxSubscribeRetryDelay = TimeSpan.FromMinutes(1);
+
+    private readonly CancellationTokenSource _stopping = new();
 
     private readonly ConcurrentDictionary<string, TokenProvider> _providers = new(StringComparer.OrdinalIgnoreCase);
     private int _subscribed;
@@ -58,17 +67,48 @@ internal sealed class SharedSignOuts(ISharedSignOutChannel? channel, SharedPaylo
         }
     }
 
+    /// <summary>Stops the subscription's retries.</summary>
+    public void Dispose()
+    {
+        // Cancelled, not disposed: a retry still running reads its token, and a second Dispose is harmless.
+        _stopping.Cancel();
+    }
+
     private async Task SubscribeAsync()
     {
-        try
+        // Until the subscription is in place this instance hears no sign-out from the others: a channel that is down when
+        // the first provider is created (a restart of the shared cache, a network blip) is tried again, less and less often.
+        var delay = TimeSpan.FromSeconds(1);
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
         {
-            await channel!.SubscribeAsync(Receive).ConfigureAwait(false);
-        }
+            try
+            {
+                await channel!.SubscribeAsync(Receive, stopping).ConfigureAwait(false);
+                return;
+            }
 #pragma warning disable CA1031 // A subscription that fails costs only the timeliness of sign-outs from other instances.
-        catch (Exception exception)
+            catch (Exception exception)
 #pragma warning restore CA1031
-        {
-            Safe.Log(logger, static (logger, exception) => Log.SignOutChannelUnavailable(logger, exception), exception);
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                Safe.Log(logger, static (logger, exception) => Log.SignOutChannelUnavailable(logger, exception), exception);
+            }
+
+            try
+            {
+                await Task.Delay(delay, time ?? TimeProvider.System, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = delay * 2 < MaxSubscribeRetryDelay ? delay * 2 : MaxSubscribeRetryDelay;
         }
     }
 

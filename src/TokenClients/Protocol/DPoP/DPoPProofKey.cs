@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -71,7 +72,9 @@ internal sealed partial class DPoPProofKey : ProofOfPossessionKey
     public override string CreateProof(string method, Uri target, AccessToken? token)
     {
         // htu: the address without query and fragment (RFC 9449 section 4.2); the nonce is the one known for its origin.
-        var htu = target.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+        // An internationalised host goes in its punycode form, as the HTTP stack sends it.
+        var htu = IsInternationalised(target) ? OriginOf(target) + target.GetComponents(UriComponents.Path | UriComponents.KeepDelimiter, UriFormat.UriEscaped)
+            : target.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
         var payload = t_payload ??= new PayloadWriter();
         var json = payload.Write(method, htu, _time.GetUtcNow().ToUnixTimeSeconds(), token?.ProofHash, _nonces.Find(htu));
 
@@ -98,7 +101,19 @@ internal sealed partial class DPoPProofKey : ProofOfPossessionKey
     /// <inheritdoc/>
     public override bool RememberNonce(Uri? target, HttpResponseMessage response) =>
         target is { IsAbsoluteUri: true } && response.Headers.TryGetValues(NonceHeaderName, out var values)
-        && values.FirstOrDefault() is { } nonce && _nonces.Remember(target.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped), nonce);
+        && values.FirstOrDefault() is { } nonce && _nonces.Remember(OriginOf(target), nonce);
+
+    /// <summary>
+    /// The origin of <paramref name="target"/> as the request reaches the server (<c>scheme://host[:port]</c>, default port
+    /// left out): an internationalised host in its punycode form, which is what the HTTP stack sends (Host header, SNI).
+    /// </summary>
+    private static string OriginOf(Uri target) =>
+        IsInternationalised(target)
+            ? target.IsDefaultPort ? $"{target.Scheme}://{target.IdnHost}" : string.Create(CultureInfo.InvariantCulture, $"{target.Scheme}://{target.IdnHost}:{target.Port}")
+            : target.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
+
+    private static bool IsInternationalised(Uri target) =>
+        target.HostNameType == UriHostNameType.Dns && !string.Equals(target.Host, target.IdnHost, StringComparison.Ordinal);
 
     /// <summary>Signs <paramref name="input"/> into <paramref name="signature"/> (JWS form: r‖s for EC).</summary>
     private void Sign(ReadOnlySpan<byte> input, Span<byte> signature)

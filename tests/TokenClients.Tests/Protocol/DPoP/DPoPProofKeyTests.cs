@@ -65,6 +65,22 @@ public sealed class DPoPProofKeyTests
         Assert.False(DPoPProof.Read(key.CreateProof("GET", new Uri("https://evil.example/other"), null)).Has("nonce"));
     }
 
+    [Fact]
+    public void The_htu_of_an_internationalised_host_names_it_as_the_request_does_in_punycode_and_its_nonce_is_found()
+    {
+        // The HTTP stack sends the IDN host (Host header, TLS SNI) as punycode: the server compares htu with that address.
+        var key = DPoPProofKey.Generate(_time);
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("DPoP-Nonce", "nonce-of-idn");
+
+        Assert.True(key.RememberNonce(new Uri("https://b\u00FCcher.example:8443/a"), response));
+        var proof = DPoPProof.Read(key.CreateProof("GET", new Uri("https://B\u00DCCHER.example:8443/items?x=1"), null));
+
+        Assert.Equal("https://xn--bcher-kva.example:8443/items", proof.Claim("htu"));
+        Assert.Equal("nonce-of-idn", proof.Claim("nonce"));
+        Assert.False(DPoPProof.Read(key.CreateProof("GET", new Uri("https://xn--bcher-kva.example/items"), null)).Has("nonce"));
+    }
+
     [Theory]
     [InlineData("with space")]
     [InlineData("with\"quote")]
