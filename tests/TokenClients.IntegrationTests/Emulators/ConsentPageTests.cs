@@ -57,6 +57,23 @@ public sealed class ConsentPageTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Two_redemptions_racing_for_one_consented_code_get_one_token_set()
+    {
+        using var consent = await PostConsentAsync(AuthorizeUri(Callback), "bob", "bob-password");
+        var code = QueryHelpers.ParseQuery(consent.Headers.Location!.Query)["code"].ToString();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var form = RedeemForm(code);
+            using var response = await _browser.PostAsync(_emulator.TokenEndpoint, form);
+            return response.StatusCode;
+        }));
+
+        Assert.Single(answers, HttpStatusCode.OK);
+        Assert.Equal(7, answers.Count(s => s == HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
     public async Task A_wrong_password_shows_the_page_again_and_issues_no_code()
     {
         using var consent = await PostConsentAsync(AuthorizeUri(Callback), "bob", "alice-password");
@@ -114,16 +131,18 @@ public sealed class ConsentPageTests : IAsyncLifetime, IDisposable
         return await _browser.PostAsync(authorize, form);
     }
 
+    private static FormUrlEncodedContent RedeemForm(string code) => new(new Dictionary<string, string>
+    {
+        ["grant_type"] = "authorization_code",
+        ["code"] = code,
+        ["redirect_uri"] = Callback,
+        ["client_id"] = "demo-client",
+        ["client_secret"] = "demo-secret",
+    });
+
     private async Task<string> RedeemAsync(string code)
     {
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = Callback,
-            ["client_id"] = "demo-client",
-            ["client_secret"] = "demo-secret",
-        });
+        using var form = RedeemForm(code);
         using var response = await _browser.PostAsync(_emulator.TokenEndpoint, form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
