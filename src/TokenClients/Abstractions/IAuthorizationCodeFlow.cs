@@ -34,6 +34,27 @@ public interface IAuthorizationCodeFlow
     ValueTask<AuthorizationRequest> StartAsync(string subject, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Starts a sign-in for <paramref name="subject"/> with per-sign-in extras (<c>login_hint</c>, <c>prompt</c>, a scope,
+    /// further authorize parameters): returns the URL to send the user's browser to.
+    /// </summary>
+    /// <remarks>
+    /// The library's flows support every extra. The default implementation, for flows written before this overload,
+    /// starts a plain sign-in when <paramref name="parameters"/> sets nothing and throws <see cref="NotSupportedException"/> otherwise.
+    /// </remarks>
+    /// <param name="subject">The account the resulting tokens will belong to: the signed-in user of your application.</param>
+    /// <param name="parameters">The extras; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The authorize URL and the <c>state</c> it carries.</returns>
+    /// <exception cref="ArgumentException">An extra would set or override a protocol parameter (<c>state</c>, <c>code_challenge</c>, <c>redirect_uri</c>, <c>client_id</c>, <c>response_type</c>, …).</exception>
+    ValueTask<AuthorizationRequest> StartAsync(string subject, SignInParameters? parameters, CancellationToken cancellationToken = default)
+    {
+        parameters?.Validate();
+        return parameters is null || parameters.IsEmpty
+            ? StartAsync(subject, cancellationToken)
+            : throw new NotSupportedException($"{GetType().Name} does not support per-sign-in extras.");
+    }
+
+    /// <summary>
     /// Completes a sign-in from the callback URL the browser was redirected to: checks <c>state</c> and that the
     /// sign-in was started for <paramref name="expectedSubject"/>, exchanges the code (with the PKCE verifier) and
     /// stores the token set for the subject. The sign-in is used up whatever the outcome.

@@ -23,9 +23,13 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
     /// <summary>The longest <c>error_description</c> of a callback that reaches an exception message.</summary>
     internal const int MaxErrorDescriptionLength = 300;
 
-    public async ValueTask<AuthorizationRequest> StartAsync(string subject, CancellationToken cancellationToken = default)
+    public ValueTask<AuthorizationRequest> StartAsync(string subject, CancellationToken cancellationToken = default) =>
+        StartAsync(subject, null, cancellationToken);
+
+    public async ValueTask<AuthorizationRequest> StartAsync(string subject, SignInParameters? parameters, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
+        parameters?.Validate();
         var now = timeProvider.GetUtcNow();
         var state = CryptoRandom.CreateUniqueId(32, CryptoRandom.OutputFormat.Base64Url);
         string? verifier = null;
@@ -40,11 +44,14 @@ internal sealed class AuthorizationCodeFlow(string providerName, IAuthorizationC
         var url = new RequestUrl(endpoint.AbsoluteUri).CreateAuthorizeUrl(
             clientId: client.ClientId,
             responseType: OidcConstants.ResponseTypes.Code,
-            scope: client.Scope,
+            scope: parameters?.Scope ?? client.Scope,
             redirectUri: client.RedirectUri.AbsoluteUri,
             state: state,
+            loginHint: parameters?.LoginHint,
+            prompt: parameters?.Prompt,
             codeChallenge: challenge,
-            codeChallengeMethod: challenge is null ? null : OidcConstants.CodeChallengeMethods.Sha256);
+            codeChallengeMethod: challenge is null ? null : OidcConstants.CodeChallengeMethods.Sha256,
+            extra: parameters is { Parameters.Count: > 0 } ? new Parameters(parameters.Parameters) : null);
         await pending.AddAsync(state, new PendingSignIn(subject, verifier, now + client.PendingSignInLifetime), cancellationToken).ConfigureAwait(false);
         return new AuthorizationRequest(new Uri(url), state);
     }
