@@ -58,9 +58,10 @@ public sealed class DemoEmulators : IAsyncDisposable
         // Only addresses: client ids, secrets and kinds stay those of appsettings.json.
         configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["SignIn:Authority"] = emulators.SignIn.BaseAddress.AbsoluteUri,
+            ["TokenProviders:idp:Authority"] = emulators.SignIn.BaseAddress.AbsoluteUri,
             ["TokenProviders:justlogin:Authority"] = emulators.JustLogin.BaseAddress.AbsoluteUri,
             ["TokenProviders:crm:Authority"] = emulators.Crm.BaseAddress.AbsoluteUri,
+            ["Apis:idp"] = emulators.SignIn.ApiEndpoint.AbsoluteUri,
             ["Apis:justlogin"] = emulators.JustLogin.ApiEndpoint.AbsoluteUri,
             ["Apis:crm"] = emulators.Crm.ApiEndpoint.AbsoluteUri,
         });

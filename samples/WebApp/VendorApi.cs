@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TokenClients;
 
 namespace WebApp;
 
@@ -12,36 +11,46 @@ public sealed record Vendor(string Name, string DisplayName)
     public static IReadOnlyList<Vendor> All { get; } = [new("justlogin", "JustLogin"), new("crm", "Acme CRM")];
 }
 
-/// <summary>
-/// A typed client of a connected vendor's API. Its <see cref="HttpClient"/> is registered with the token handler of the
-/// vendor's provider, so every request carries the signed-in user's token for that vendor (refreshed when it expires).
-/// </summary>
-/// <param name="http">The client, whose <see cref="HttpClient.BaseAddress"/> is the vendor's API endpoint.</param>
-/// <param name="vendor">The vendor.</param>
-public abstract class VendorApi(HttpClient http, Vendor vendor)
-{
-    /// <summary>Gets the vendor.</summary>
-    public Vendor Vendor { get; } = vendor;
+/// <summary>The account an API answered for.</summary>
+/// <param name="Account">The provider's id of the account.</param>
+public sealed record Profile(string Account);
 
-    /// <summary>Reads the connected account's profile from the vendor's API.</summary>
-    /// <param name="userId">The signed-in user of the application, whose connected account is used.</param>
+/// <summary>
+/// A typed client of an API that knows the user's account. Its <see cref="HttpClient"/> is registered with
+/// <c>AddUserTokenHandler</c>, so every request carries the signed-in user's token of that provider, refreshed when it
+/// expires: the code here never names the user, nor touches a token.
+/// </summary>
+/// <param name="http">The client, whose <see cref="HttpClient.BaseAddress"/> is the API endpoint.</param>
+public abstract class ProfileApi(HttpClient http)
+{
+    /// <summary>Reads the user's account from the API.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The account the vendor answered for.</returns>
+    /// <returns>The account the API answered for.</returns>
     /// <exception cref="HttpRequestException">The API refused the call.</exception>
-    /// <exception cref="InteractionRequiredException">The user must connect the vendor again.</exception>
-    public async Task<VendorProfile> GetProfileAsync(string userId, CancellationToken cancellationToken = default)
+    /// <exception cref="TokenClients.InteractionRequiredException">
+    /// The user must sign in or connect again (the application's challenge middleware sends them there).
+    /// </exception>
+    public async Task<Profile> GetProfileAsync(CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, (Uri?)null).WithTokenSubject(userId);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await http.GetAsync((Uri?)null, cancellationToken);
         response.EnsureSuccessStatusCode();
         using var answer = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        return new VendorProfile(answer.RootElement.GetProperty("subject").GetString() ?? string.Empty);
+        return new Profile(answer.RootElement.GetProperty("subject").GetString() ?? string.Empty);
     }
 }
 
-/// <summary>The account a vendor's API answered for.</summary>
-/// <param name="Account">The vendor's id of the account.</param>
-public sealed record VendorProfile(string Account);
+/// <summary>The API of the provider the user signed in with, called with the sign-in's own tokens.</summary>
+/// <param name="http">The client.</param>
+public sealed class SignInProviderApi(HttpClient http) : ProfileApi(http);
+
+/// <summary>The API of a vendor the user connected.</summary>
+/// <param name="http">The client.</param>
+/// <param name="vendor">The vendor.</param>
+public abstract class VendorApi(HttpClient http, Vendor vendor) : ProfileApi(http)
+{
+    /// <summary>Gets the vendor.</summary>
+    public Vendor Vendor { get; } = vendor;
+}
 
 /// <summary>JustLogin's API (<c>v1/users/me</c>).</summary>
 /// <param name="http">The client.</param>

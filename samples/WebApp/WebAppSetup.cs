@@ -9,8 +9,8 @@ namespace WebApp;
 public static class WebAppSetup
 {
     /// <summary>
-    /// Cookie sign-in through OpenID Connect (section <c>SignIn</c>), the token providers of the connectable vendors
-    /// (section <c>TokenProviders</c>), their typed API clients (section <c>Apis</c>) and the pages.
+    /// Cookie sign-in through OpenID Connect, the token providers of the sign-in and of the connectable vendors (section
+    /// <c>TokenProviders</c>), their typed API clients (section <c>Apis</c>) and the pages.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="address">The application's own address: the vendors' callback URLs are under it.</param>
@@ -19,6 +19,7 @@ public static class WebAppSetup
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
         var callbacks = new Dictionary<string, string?>();
+        callbacks["TokenProviders:idp:RedirectUri"] = new Uri(address, "signin-oidc").AbsoluteUri;
         foreach (var vendor in Vendor.All)
         {
             callbacks[$"TokenProviders:{vendor.Name}:RedirectUri"] = new Uri(address, $"connect/{vendor.Name}/callback").AbsoluteUri;
@@ -45,10 +46,11 @@ public static class WebAppSetup
             })
             .AddOpenIdConnect(o =>
             {
-                var signIn = configuration.GetSection("SignIn");
-                o.Authority = signIn["Authority"];
-                o.ClientId = signIn["ClientId"];
-                o.ClientSecret = signIn["ClientSecret"];
+                // The sign-in client is the token provider "idp" too (see below): one description of it, in TokenProviders:idp.
+                var idp = configuration.GetSection("TokenProviders:idp");
+                o.Authority = idp["Authority"];
+                o.ClientId = idp["ClientId"];
+                o.ClientSecret = idp["ClientSecret"];
                 o.RequireHttpsMetadata = !(Uri.TryCreate(o.Authority, UriKind.Absolute, out var authority) && authority.IsLoopback);
                 o.ResponseType = "code";
                 o.ResponseMode = "query";
@@ -67,9 +69,15 @@ public static class WebAppSetup
             });
         builder.Services.AddAuthorization();
 
+        // Token providers: "idp" refreshes the sign-in's own tokens, "justlogin" and "crm" hold the connected accounts.
         builder.Services.AddTokenProviders(configuration.GetSection("TokenProviders"));
-        builder.Services.AddHttpClient<JustLoginApi>(c => c.BaseAddress = ApiUrl(configuration, "justlogin")).AddTokenHandler("justlogin");
-        builder.Services.AddHttpClient<CrmApi>(c => c.BaseAddress = ApiUrl(configuration, "crm")).AddTokenHandler("crm");
+        builder.Services.AddUserTokens("idp");
+        builder.Services.AddTokenClientsConnect();
+
+        // Typed clients: AddUserTokenHandler attaches the signed-in user's token of that provider to every request.
+        builder.Services.AddHttpClient<SignInProviderApi>(c => c.BaseAddress = ApiUrl(configuration, "idp")).AddUserTokenHandler("idp");
+        builder.Services.AddHttpClient<JustLoginApi>(c => c.BaseAddress = ApiUrl(configuration, "justlogin")).AddUserTokenHandler("justlogin");
+        builder.Services.AddHttpClient<CrmApi>(c => c.BaseAddress = ApiUrl(configuration, "crm")).AddUserTokenHandler("crm");
         builder.Services.AddTransient<VendorApi>(services => services.GetRequiredService<JustLoginApi>());
         builder.Services.AddTransient<VendorApi>(services => services.GetRequiredService<CrmApi>());
     }
@@ -89,8 +97,11 @@ public static class WebAppSetup
         });
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseAntiforgery();
+
+        // A dead refresh token: sign in again (idp), or connect the account again (justlogin, crm), then come back.
+        app.UseTokenClientsChallenge();
         app.MapRazorPages();
+        app.MapTokenClientsConnect("/connect", [.. Vendor.All.Select(v => v.Name)]);
 
         // Sign-in is a plain link; sign-out changes state, so it is a POST that carries the anti-forgery token.
         app.MapGet("/signin", () => Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }));

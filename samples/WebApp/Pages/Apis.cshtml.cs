@@ -1,59 +1,48 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using TokenClients;
+using TokenClients.AspNetCore;
 
 namespace WebApp.Pages;
 
-/// <summary>Calls the API of each vendor the signed-in user connected, through its typed client, and shows the answer.</summary>
-/// <param name="store">Where the connected accounts' token sets are kept.</param>
-/// <param name="apis">The vendors' typed clients.</param>
+/// <summary>
+/// Calls the sign-in provider's API with the user's own sign-in tokens, and the API of each vendor the user connected,
+/// through their typed clients. A connection or sign-in that must be renewed is not handled here: the
+/// <see cref="InteractionRequiredException"/> reaches <c>UseTokenClientsChallenge</c>, which sends the user to renew it
+/// and back to this page.
+/// </summary>
+/// <param name="store">Where the connected accounts' token sets are kept (only whether one exists is read).</param>
+/// <param name="signIn">The sign-in provider's typed client.</param>
+/// <param name="vendors">The vendors' typed clients.</param>
 /// <param name="time">The clock.</param>
 [Authorize]
-public sealed class ApisModel(ITokenStore store, IEnumerable<VendorApi> apis, TimeProvider time) : PageModel
+public sealed class ApisModel(ITokenStore store, SignInProviderApi signIn, IEnumerable<VendorApi> vendors, TimeProvider time) : PageModel
 {
-    /// <summary>Gets the answer of each connected vendor.</summary>
-    public IReadOnlyList<ApiResult> Results { get; private set; } = [];
+    /// <summary>Gets the account the sign-in provider's API answered for.</summary>
+    public Profile? SignInProfile { get; private set; }
+
+    /// <summary>Gets each connected vendor and the account its API answered for.</summary>
+    public IReadOnlyList<(Vendor Vendor, Profile Profile)> Results { get; private set; } = [];
 
     /// <summary>Gets when the APIs were called.</summary>
     public DateTimeOffset CalledAt { get; private set; }
 
-    /// <summary>Calls the connected vendors' APIs.</summary>
+    /// <summary>Calls the APIs.</summary>
     /// <returns>A task that completes when every API answered.</returns>
     public async Task OnGetAsync()
     {
-        var userId = UserId.Of(User)!;
-        var results = new List<ApiResult>();
+        var ct = HttpContext.RequestAborted;
         CalledAt = time.GetUtcNow();
-        foreach (var api in apis)
+        SignInProfile = await signIn.GetProfileAsync(ct);
+        var results = new List<(Vendor, Profile)>();
+        foreach (var api in vendors)
         {
-            if (await store.GetAsync(api.Vendor.Name, userId, HttpContext.RequestAborted) is null)
+            if (await store.GetAsync(api.Vendor.Name, User.GetTokenSubject()!, ct) is not null)
             {
-                continue;
-            }
-
-            try
-            {
-                var profile = await api.GetProfileAsync(userId, HttpContext.RequestAborted);
-                results.Add(new ApiResult(api.Vendor, profile.Account, null, MustReconnect: false));
-            }
-            catch (InteractionRequiredException)
-            {
-                results.Add(new ApiResult(api.Vendor, null, "The connection has ended.", MustReconnect: true));
-            }
-            catch (Exception e) when (e is TokenRequestException or HttpRequestException)
-            {
-                // Neither exception carries a token: their messages are safe to show.
-                results.Add(new ApiResult(api.Vendor, null, e.Message, MustReconnect: false));
+                results.Add((api.Vendor, await api.GetProfileAsync(ct)));
             }
         }
 
         Results = results;
     }
 }
-
-/// <summary>One vendor's answer.</summary>
-/// <param name="Vendor">The vendor.</param>
-/// <param name="Account">The account the API answered for, or <see langword="null"/> when the call failed.</param>
-/// <param name="Error">Why the call failed.</param>
-/// <param name="MustReconnect">Whether the user must connect the vendor again.</param>
-public sealed record ApiResult(Vendor Vendor, string? Account, string? Error, bool MustReconnect);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using TokenClients;
+using TokenClients.AspNetCore;
 
 namespace WebApp.Pages;
 
@@ -17,7 +18,7 @@ public sealed class IndexModel(ITokenStore store) : PageModel
     /// <returns>A task that completes when read.</returns>
     public async Task OnGetAsync()
     {
-        if (UserId.Of(User) is not { } userId)
+        if (User.GetTokenSubject() is not { } userId)
         {
             return;
         }
