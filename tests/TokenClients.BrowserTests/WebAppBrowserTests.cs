@@ -10,7 +10,8 @@ namespace TokenClients.BrowserTests;
 /// <summary>
 /// The web sample in headless Chromium, as two people use it: sign-in through OpenID Connect, JustLogin and Acme CRM
 /// connected through their consent pages, their APIs called through typed clients, a token refreshed without a new
-/// consent, a disconnect; and one user never sees the other's accounts. Screenshots of every step go to
+/// consent, a connection the provider ended renewed through its consent page, a disconnect; and one user never sees the
+/// other's accounts. Screenshots of every step go to
 /// <c>screenshots/&lt;scenario&gt;/</c> in the test output folder (the test's output lists them).
 /// </summary>
 public sealed class WebAppBrowserTests(ITestOutputHelper output)
@@ -56,6 +57,18 @@ public sealed class WebAppBrowserTests(ITestOutputHelper output)
             Assert.Equal(1, ConsentPagesShown(emulator));
         }
 
+        // JustLogin ends the connection (its refresh tokens die): once the token expires, the page sends alice through
+        // JustLogin's consent page and back to the same page, instead of showing an error.
+        justLogin.RevokeRefreshTokens();
+        await Task.Delay(AccessTokenLifetime + TimeSpan.FromSeconds(0.5), TimeProvider.System);
+        alice.Reload();
+        alice.ConsentAs("alice", "alice-password", "justlogin-connect-again");
+        Assert.EndsWith("/Apis", alice.Driver.Url, StringComparison.Ordinal);
+        Assert.Equal("alice", alice.Find("api-justlogin").Text);
+        alice.Screenshot("api-data-after-connecting-again");
+        Assert.Equal(2, ConsentPagesShown(justLogin));
+        Assert.Equal(1, ConsentPagesShown(app.Emulators.SignIn!));
+
         await AnotherUserSeesNoneOfAlicesAccountsAsync(app, screenshots);
 
         alice.Open("/");
@@ -66,6 +79,9 @@ public sealed class WebAppBrowserTests(ITestOutputHelper output)
         Assert.True(alice.Has("no-connections"));
         alice.Screenshot("no-api-after-disconnect");
 
+        // Every log line of the run, Trace included (so the search below searched something): no token in any.
+        Assert.Contains(logs.Lines, line => line.StartsWith("Trace ", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, line => line.Contains("TokenClients.AspNetCore", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Lines, line => line.Contains("eyJ", StringComparison.Ordinal));
     }
 
@@ -112,6 +128,7 @@ public sealed class WebAppBrowserTests(ITestOutputHelper output)
             ["WebApp:Port"] = "0",
             ["Emulators:AccessTokenLifetime"] = AccessTokenLifetime.ToString(),
         });
+        builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
     });
