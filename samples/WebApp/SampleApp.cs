@@ -50,6 +50,7 @@ public sealed class SampleApp : IAsyncDisposable
 
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         DemoEmulators? emulators = null;
+        WebApplication? host = null;
         try
         {
             listener.Bind(new IPEndPoint(IPAddress.Loopback, builder.Configuration.GetValue("WebApp:Port", 5080)));
@@ -61,13 +62,18 @@ public sealed class SampleApp : IAsyncDisposable
             builder.Services.AddSingleton(emulators);
             builder.AddWebAppServices(address);
 
-            var host = builder.Build();
+            host = builder.Build();
             host.UseWebApp();
             await host.StartAsync(cancellationToken);
             return new SampleApp(host, emulators, listener, address);
         }
         catch
         {
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+
             if (emulators is not null)
             {
                 await emulators.DisposeAsync();

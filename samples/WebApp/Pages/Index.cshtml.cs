@@ -6,8 +6,12 @@ namespace WebApp.Pages;
 
 /// <summary>The home page: sign in, or the signed-in user's connected vendors with connect and disconnect buttons.</summary>
 /// <param name="store">Where the connected accounts' token sets are kept, by provider and user id.</param>
-public sealed class IndexModel(ITokenStore store) : PageModel
+/// <param name="emulators">The emulators the application started, if any.</param>
+public sealed class IndexModel(ITokenStore store, DemoEmulators emulators) : PageModel
 {
+    /// <summary>Gets a value indicating whether the providers are the demo emulators (whose users the page lists).</summary>
+    public bool Emulated => emulators.SignIn is not null;
+
     /// <summary>Gets a value indicating whether a user is signed in.</summary>
     public bool SignedIn { get; private set; }
 
