@@ -46,11 +46,13 @@ internal sealed class ConnectEndpoints(ConnectRegistry registry, IReadOnlyList<C
         }
 
         var logger = Logger(context);
-        var (returnUrl, refusal) = context.RequestServices.GetRequiredService<ConnectStateCookie>().Take(context, provider, context.Request.Query["state"], subject);
+        var (returnUrl, refusal, otherUser) = context.RequestServices.GetRequiredService<ConnectStateCookie>().Take(context, provider, context.Request.Query["state"], subject);
         if (refusal is not null)
         {
             Log.ConnectCallbackRefused(logger, provider.Name, refusal);
-            await PlainAsync(context, StatusCodes.Status400BadRequest, "This sign-in was not started in this browser by the signed-in user; start connecting again.").ConfigureAwait(false);
+            await (otherUser
+                ? PlainAsync(context, StatusCodes.Status403Forbidden, "This sign-in was started by another user.")
+                : PlainAsync(context, StatusCodes.Status400BadRequest, "This sign-in was not started in this browser; start connecting again.")).ConfigureAwait(false);
             return;
         }
 
@@ -58,7 +60,9 @@ internal sealed class ConnectEndpoints(ConnectRegistry registry, IReadOnlyList<C
         var callback = new Uri(string.Concat(request.Scheme, "://", request.Host.ToUriComponent(), request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent()));
         try
         {
-            await flow.CompleteAsync(callback, subject, context.RequestAborted).ConfigureAwait(false);
+            // Not abandoned when the browser gives up: the code is spent once sent, and the tokens it brings are stored
+            // for the user's next visit. The token endpoint's total timeout bounds the wait.
+            await flow.CompleteAsync(callback, subject, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SignInMismatchException)
         {

@@ -44,13 +44,16 @@ internal sealed class ConnectStateCookie(IDataProtectionProvider dataProtection,
         context.Response.Cookies.Append(Name(provider.Name), value, Options(context, provider, expiresAt));
     }
 
-    /// <summary>Reads and removes the cookie: the return URL when it matches the callback's state and user, else why not.</summary>
-    public (string? ReturnUrl, string? Refusal) Take(HttpContext context, ConnectProvider provider, string? state, string subject)
+    /// <summary>
+    /// Reads and removes the cookie: the return URL when it matches the callback's state and user, else why not (and
+    /// whether the sign-in was started by another user).
+    /// </summary>
+    public (string? ReturnUrl, string? Refusal, bool OtherUser) Take(HttpContext context, ConnectProvider provider, string? state, string subject)
     {
         var name = Name(provider.Name);
         if (!context.Request.Cookies.TryGetValue(name, out var value) || string.IsNullOrEmpty(value))
         {
-            return (null, "the connect state cookie is missing (the callback reached a browser that did not start the sign-in, or it expired)");
+            return (null, "the connect state cookie is missing (the callback reached a browser that did not start the sign-in, or it expired)", false);
         }
 
         context.Response.Cookies.Delete(name, Options(context, provider, null));
@@ -61,7 +64,7 @@ internal sealed class ConnectStateCookie(IDataProtectionProvider dataProtection,
         }
         catch (Exception exception) when (exception is CryptographicException or FormatException)
         {
-            return (null, "the connect state cookie is not valid (tampered with, or protected with another key)");
+            return (null, "the connect state cookie is not valid (tampered with, or protected with another key)", false);
         }
 
         using var document = JsonDocument.Parse(payload);
@@ -69,21 +72,21 @@ internal sealed class ConnectStateCookie(IDataProtectionProvider dataProtection,
         if (!string.Equals(root.GetProperty("p").GetString(), provider.Name, StringComparison.Ordinal)
             || DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("e").GetInt64()) <= time.GetUtcNow())
         {
-            return (null, "the connect state cookie expired or belongs to another provider");
+            return (null, "the connect state cookie expired or belongs to another provider", false);
         }
 
         if (string.IsNullOrEmpty(state) || !SameHash(root.GetProperty("s").GetString(), state))
         {
-            return (null, "the callback's state is not the one this browser started");
+            return (null, "the callback's state is not the one this browser started", false);
         }
 
         if (!SameHash(root.GetProperty("u").GetString(), subject))
         {
-            return (null, "the sign-in was started by another user of this browser");
+            return (null, "the sign-in was started by another user of this browser", true);
         }
 
         var returnUrl = root.GetProperty("r").GetString();
-        return (LocalUrl.IsLocal(returnUrl) ? returnUrl : "/", null);
+        return (LocalUrl.IsLocal(returnUrl) ? returnUrl : "/", null, false);
     }
 
     private static CookieOptions Options(HttpContext context, ConnectProvider provider, DateTimeOffset? expiresAt) => new()

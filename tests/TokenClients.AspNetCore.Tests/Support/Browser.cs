@@ -30,7 +30,7 @@ internal sealed class Browser : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string pathOrUrl) => SendAsync(new HttpRequestMessage(HttpMethod.Get, Resolve(pathOrUrl)));
 
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _client.SendAsync(request);
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default) => _client.SendAsync(request, cancellationToken);
 
     /// <summary>Opens an address and follows redirects (at most 10), with callbacks of placeholder hosts brought to the application.</summary>
     public async Task<HttpResponseMessage> NavigateAsync(string pathOrUrl)

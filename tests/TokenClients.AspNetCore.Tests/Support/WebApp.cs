@@ -122,6 +122,8 @@ internal sealed class WebApp : IAsyncDisposable
         });
         app.MapGet("/test/oidc-login", context => context.ChallengeAsync("oidc", new AuthenticationProperties { RedirectUri = "/test/whoami" }));
         app.MapGet("/test/whoami", context => context.Response.WriteAsync(context.User.GetTokenSubject() ?? "anonymous"));
+        app.MapGet("/test/saved-tokens", async context => await context.Response.WriteAsync(
+            string.Join(',', (await context.AuthenticateAsync()).Properties?.GetTokens().Select(t => t.Name) ?? [])));
         app.MapGet("/test/logout", context => context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme));
         app.MapGet("/test/antiforgery", context => context.Response.WriteAsync(
             context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken!));

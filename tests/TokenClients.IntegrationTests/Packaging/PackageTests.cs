@@ -38,6 +38,11 @@ public sealed partial class PackageTests : IDisposable
             "StackExchange.Redis",                                 // the fleet lock and the compare-and-set store
             "Microsoft.Extensions.Caching.StackExchangeRedis",     // the IDistributedCache it registers when the app has none
         ],
+        ["TokenClients.AspNetCore"] =
+        [
+            "TokenClients",
+            "Microsoft.AspNetCore.Authentication.OpenIdConnect",   // the sign-in whose tokens it keeps; ASP.NET Core comes as a framework reference
+        ],
         ["TokenClients.Testing"] = [],                             // ASP.NET Core comes as a framework reference
         ["TokenClients.Cli"] = [],                                 // a tool carries its dependencies inside
     };
@@ -59,7 +64,7 @@ public sealed partial class PackageTests : IDisposable
 
         // The packed version is unique to this run: leave no copy of it in the machine's package cache.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "tokenclients", "tokenclients.testing", "tokenclients.redis", "tokenclients.cli" })
+        foreach (var id in new[] { "tokenclients", "tokenclients.testing", "tokenclients.redis", "tokenclients.aspnetcore", "tokenclients.cli" })
         {
             var folder = Path.Combine(cache, id, _version);
             if (Directory.Exists(folder))
@@ -80,7 +85,7 @@ public sealed partial class PackageTests : IDisposable
         }
 
         var commit = await HeadCommitAsync(root);
-        foreach (var id in new[] { "TokenClients", "TokenClients.Testing", "TokenClients.Redis" })
+        foreach (var id in new[] { "TokenClients", "TokenClients.Testing", "TokenClients.Redis", "TokenClients.AspNetCore" })
         {
             AssertPackage(root, Path.Combine(feed, $"{id}.{_version}.nupkg"), id, commit, $"lib/net10.0/{id}.dll", $"lib/net10.0/{id}.xml");
             AssertSourceLink(Path.Combine(feed, $"{id}.{_version}.snupkg"), id, commit);
