@@ -108,6 +108,10 @@ public sealed class WebAppBrowserTests(ITestOutputHelper output)
         Assert.False(bob.Has("api-justlogin"));
         Assert.DoesNotContain("alice", bob.Text, StringComparison.Ordinal);
         bob.Screenshot("own-crm-account-only");
+
+        bob.Click("sign-out");
+        Assert.True(bob.Find("sign-in").Displayed);
+        bob.Screenshot("signed-out");
     }
 
     private static void SignIn(BrowserSession person, string user)
@@ -117,6 +121,7 @@ public sealed class WebAppBrowserTests(ITestOutputHelper output)
         person.Click("sign-in");
         person.ConsentAs(user, user + "-password", "sign-in");
         Assert.Equal(user, person.Find("signed-in-user").Text);
+        Assert.Equal(string.Empty, person.Script("return document.cookie")); // every cookie is HttpOnly
         person.Screenshot("signed-in");
     }
 

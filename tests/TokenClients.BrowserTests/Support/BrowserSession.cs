@@ -37,6 +37,8 @@ public sealed class BrowserSession(Chromium chromium, Uri app, ScreenshotFolder 
 
     public bool Has(string id) => Driver.FindElements(By.Id(id)).Count > 0;
 
+    public object? Script(string script) => ((IJavaScriptExecutor)Driver).ExecuteScript(script);
+
     /// <summary>Waits for a provider's consent page (not the application's), signs in there and allows.</summary>
     public void ConsentAs(string user, string password, string step)
     {
