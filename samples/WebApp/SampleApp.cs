@@ -56,7 +56,16 @@ public sealed class SampleApp : IAsyncDisposable
             listener.Bind(new IPEndPoint(IPAddress.Loopback, builder.Configuration.GetValue("WebApp:Port", 5080)));
             listener.Listen(512);
             var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/");
-            builder.WebHost.UseKestrel(kestrel => kestrel.ListenHandle((ulong)listener.Handle));
+            if (OperatingSystem.IsWindows())
+            {
+                // Kestrel takes a listening socket's handle on Linux and macOS; Windows gets the port, freed for it.
+                listener.Dispose();
+                builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, address.Port));
+            }
+            else
+            {
+                builder.WebHost.UseKestrel(kestrel => kestrel.ListenHandle((ulong)listener.Handle));
+            }
 
             emulators = await DemoEmulators.StartAsync(builder.Configuration, address, cancellationToken);
             builder.Services.AddSingleton(emulators);
