@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenClients;
 using TokenClients.AspNetCore;
@@ -25,6 +26,8 @@ public static class UserTokenServiceCollectionExtensions
     /// cookie (the <c>id_token</c> stays), because the store is where refreshes write the rotated ones.</para>
     /// <para>Because the tokens live in the store under the user's id, code without an <c>HttpContext</c> (a Blazor
     /// circuit, a hosted service) reaches them with <c>WithTokenSubject(userId)</c>.</para>
+    /// <para>The start fails when <paramref name="providerName"/> has no authorization-code flow or
+    /// <paramref name="authenticationScheme"/> is not an OpenID Connect scheme.</para>
     /// </remarks>
     /// <param name="services">The services.</param>
     /// <param name="providerName">The provider (registered with <c>AddTokenProvider</c>) that keeps and refreshes the tokens.</param>
@@ -36,7 +39,8 @@ public static class UserTokenServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
         ArgumentException.ThrowIfNullOrWhiteSpace(authenticationScheme);
         services.AddHttpContextAccessor();
-        services.Configure<UserTokenRegistrations>(r => r.SchemeOfProvider[providerName] = authenticationScheme);
+        services.AddOptions<UserTokenRegistrations>().Configure(r => r.SchemeOfProvider[providerName] = authenticationScheme).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserTokenRegistrations>, UserTokenRegistrationsValidator>());
         services.AddSingleton<IPostConfigureOptions<OpenIdConnectOptions>>(sp => new UserTokenSignIn(providerName, authenticationScheme, sp));
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>>(sp => new UserTokenSignOut(providerName, authenticationScheme, sp));
         return services;

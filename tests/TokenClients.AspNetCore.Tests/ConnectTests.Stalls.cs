@@ -13,15 +13,15 @@ public sealed partial class ConnectTests
         using var browser = _app.NewBrowser();
         await SignInAsync(browser, "user-1");
         var callback = await CallbackOfAsync(browser, "justlogin");
-        _app.JustLogin.Faults.Enqueue(EmulatorFault.Delayed(TimeSpan.FromSeconds(1)));
+        _app.JustLogin.Faults.Enqueue(EmulatorFault.Delayed(TimeSpan.FromSeconds(3)));
 
-        using (var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        using (var impatient = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => browser.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_app.Address, callback.PathAndQuery)), impatient.Token));
         }
 
         var store = _app.Services.GetRequiredService<ITokenStore>();
-        for (var i = 0; i < 100 && await store.GetAsync("justlogin", "user-1") is null; i++)
+        for (var i = 0; i < 200 && await store.GetAsync("justlogin", "user-1") is null; i++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
         }

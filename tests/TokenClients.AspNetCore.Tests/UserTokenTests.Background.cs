@@ -58,14 +58,14 @@ public sealed partial class UserTokenTests
     {
         using var browser = await SignedInAsync();
         _app.Time.Advance(PastExpiry);
-        _app.Idp.Faults.Enqueue(Testing.EmulatorFault.Delayed(TimeSpan.FromSeconds(1)));
-        using (var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        _app.Idp.Faults.Enqueue(Testing.EmulatorFault.Delayed(TimeSpan.FromSeconds(3)));
+        using (var impatient = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => browser.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_app.Address, "/api/idp")), impatient.Token));
         }
 
         // The refresh goes on without the browser: its rotated refresh token reaches the store, and the next visit uses it.
-        for (var i = 0; i < 100 && _app.Idp.Journal.CountGrant("refresh_token") == 0; i++)
+        for (var i = 0; i < 200 && _app.Idp.Journal.CountGrant("refresh_token") == 0; i++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
         }
