@@ -61,9 +61,15 @@ internal sealed class UserTokenSignIn(string providerName, string scheme, IServi
 
     private async Task StoreAsync(TokenValidatedContext context)
     {
+        // A hybrid flow validates the authorize response's id_token before the code is redeemed: the tokens come later.
+        if (context.TokenEndpointResponse is null && string.IsNullOrEmpty(context.ProtocolMessage?.AccessToken))
+        {
+            return;
+        }
+
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("TokenClients.AspNetCore");
         var now = services.GetService<TimeProvider>()?.GetUtcNow() ?? TimeProvider.System.GetUtcNow();
-        if (context.Principal.GetTokenSubject() is not { } subject || SignInTokenSet.From(context.TokenEndpointResponse, now) is not { } tokens)
+        if (context.Principal.GetTokenSubject() is not { } subject || SignInTokenSet.From(context.TokenEndpointResponse ?? context.ProtocolMessage, now) is not { } tokens)
         {
             Log.SignInWithoutTokens(logger, providerName, scheme);
             return;

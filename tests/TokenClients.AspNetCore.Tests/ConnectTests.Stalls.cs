@@ -33,6 +33,19 @@ public sealed partial class ConnectTests
     }
 
     [Fact]
+    public async Task Start_at_a_provider_that_cannot_be_reached_answers_502_without_a_cookie()
+    {
+        await using var app = await Support.WebApp.StartAsync(b => b.Services.AddKeyedSingleton<IAuthorizationCodeFlow>("crm", new Support.UnreachableFlow()));
+        using var browser = app.NewBrowser();
+        await SignInAsync(browser, "user-1");
+
+        using var start = await browser.GetAsync("/connect/crm");
+
+        Assert.Equal(HttpStatusCode.BadGateway, start.StatusCode);
+        Assert.DoesNotContain(browser.Cookies.GetAllCookies(), c => c.Name.StartsWith(".TokenClients.Connect.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Two_callbacks_racing_with_one_state_exchange_the_code_once()
     {
         using var browser = _app.NewBrowser();

@@ -36,6 +36,28 @@ public sealed partial class ConnectTests : IAsyncLifetime
         Assert.False(await IsConnectedAsync(browser, provider));
     }
 
+    [Fact]
+    public async Task Calling_a_provider_the_user_must_connect_again_sends_the_user_to_connect_and_back()
+    {
+        using var browser = _app.NewBrowser();
+        await SignInAsync(browser, "user-1");
+        using (await browser.NavigateAsync("/connect/justlogin"))
+        {
+        }
+
+        _app.JustLogin.RevokeRefreshTokens();
+        _app.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        using var redirected = await browser.GetAsync("/api/justlogin?page=2");
+
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+        Assert.Equal("/connect/justlogin?returnUrl=%2Fapi%2Fjustlogin%3Fpage%3D2", redirected.Headers.Location!.OriginalString);
+        Assert.False(await IsConnectedAsync(browser, "justlogin"));
+        using var back = await browser.NavigateAsync(redirected.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        Assert.Equal("/api/justlogin?page=2", browser.Visited[^1].PathAndQuery);
+    }
+
     private static async Task SignInAsync(Browser browser, string user)
     {
         using var response = await browser.GetAsync("/test/login?user=" + user);

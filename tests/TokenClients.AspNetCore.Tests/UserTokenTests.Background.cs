@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using TokenClients.AspNetCore.Tests.Support;
 
 namespace TokenClients.AspNetCore.Tests;
@@ -40,6 +39,22 @@ public sealed partial class UserTokenTests
         poller.Users.Writer.TryWrite("alice");
 
         Assert.Equal(HttpStatusCode.OK, await poller.Results.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_with_nothing_stored_is_sent_to_sign_in_again()
+    {
+        // As after a restart with the in-memory store: the cookie is still valid, the tokens are gone.
+        using var browser = _app.NewBrowser();
+        using (await browser.GetAsync("/test/login?user=alice"))
+        {
+        }
+
+        using var challenged = await browser.GetAsync("/api/idp");
+
+        Assert.Equal(HttpStatusCode.Redirect, challenged.StatusCode);
+        Assert.StartsWith(_app.Idp.AuthorizeEndpoint.AbsoluteUri, challenged.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Equal(0, _app.Idp.ApiCallCount);
     }
 
     [Fact]

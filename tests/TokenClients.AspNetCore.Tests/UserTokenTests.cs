@@ -108,6 +108,27 @@ public sealed partial class UserTokenTests : IAsyncLifetime
         Assert.Contains(_app.Logs.GetSnapshot(), r => r.Id.Id == 142);
     }
 
+    [Fact]
+    public async Task A_user_who_signs_out_and_in_again_calls_the_api_again_without_a_refresh()
+    {
+        using var browser = await SignedInAsync();
+        using (await browser.GetAsync("/api/idp"))
+        using (await browser.GetAsync("/test/logout"))
+        {
+        }
+
+        using (var again = await browser.NavigateAsync("/test/oidc-login"))
+        {
+            Assert.Equal("alice", await again.Content.ReadAsStringAsync());
+        }
+
+        using var api = await browser.GetAsync("/api/idp");
+
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        Assert.Equal(2, _app.Idp.Journal.CountGrant("authorization_code"));
+        Assert.Equal(0, _app.Idp.Journal.CountGrant("refresh_token"));
+    }
+
     private async Task<Browser> SignedInAsync(string path = "/test/oidc-login")
     {
         var browser = _app.NewBrowser();

@@ -31,7 +31,19 @@ internal sealed class ConnectEndpoints(ConnectRegistry registry, IReadOnlyList<C
             return;
         }
 
-        var start = await flow.StartAsync(subject, ConnectSignInParameters.From(context.Request.Query), context.RequestAborted).ConfigureAwait(false);
+        AuthorizationRequest start;
+        try
+        {
+            start = await flow.StartAsync(subject, ConnectSignInParameters.From(context.Request.Query), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (TokenRequestException exception)
+        {
+            // The provider's discovery document could not be read, or the shared store of pending sign-ins is down.
+            Log.ConnectStartRefused(logger, provider.Name, "the sign-in could not be started (" + exception.Error + ")");
+            await PlainAsync(context, StatusCodes.Status502BadGateway, "The provider cannot be reached right now; try again.").ConfigureAwait(false);
+            return;
+        }
+
         context.RequestServices.GetRequiredService<ConnectStateCookie>().Write(context, provider, start.State, subject, returnUrl);
         Log.ConnectStarted(logger, provider.Name);
         context.Response.Headers.CacheControl = "no-store";

@@ -67,6 +67,19 @@ public sealed class SignInWriteBackTests : IDisposable
     }
 
     [Fact]
+    public async Task An_id_token_validated_before_the_code_is_redeemed_stores_nothing_and_warns_of_nothing()
+    {
+        var context = new TokenValidatedContext(new DefaultHttpContext { RequestServices = _services }, Scheme(), _options, User(new Claim("sub", "alice")), new AuthenticationProperties())
+        {
+            ProtocolMessage = new OpenIdConnectMessage { Code = "code-1", IdToken = "id-1" },
+        };
+
+        await _options.Events.TokenValidated(context);
+
+        Assert.Empty(Store.Writes);
+    }
+
+    [Fact]
     public async Task A_sign_in_the_applications_own_handler_rejected_stores_nothing()
     {
         _options.Events.OnTokenValidated = context =>
