@@ -20,13 +20,20 @@ public class OidcEmulatorOptions : EmulatorOptions
 
     /// <summary>Gets or sets how long an authorization code stays redeemable. Default: 60 seconds.</summary>
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the authorize endpoint asks a person: it shows a sign-in and consent page
+    /// where a user of <see cref="EmulatorOptions.Users"/> enters their password and allows the access, and the code
+    /// is issued for that user. Default: <see langword="false"/> (consent is given at once for <see cref="AutoApproveUser"/>).
+    /// </summary>
+    public bool ConsentPage { get; set; }
 }
 
 /// <summary>
 /// An OpenID Connect server's authorize and token endpoints: authorization code (single use, expiring, bound to the
 /// redirect URI and the PKCE challenge) and refresh tokens. Subclasses add grants and client authentication rules.
 /// </summary>
-public abstract class OidcEmulator : TokenEndpointEmulator
+public abstract partial class OidcEmulator : TokenEndpointEmulator
 {
     private readonly ConcurrentDictionary<string, PendingCode> _codes = new(StringComparer.Ordinal);
 
@@ -78,14 +85,7 @@ public abstract class OidcEmulator : TokenEndpointEmulator
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet(path, async context =>
         {
-            var query = context.Request.Query;
-            var redirect = query["redirect_uri"].ToString();
-            var error = query["response_type"] != "code" ? "unsupported_response_type"
-                : query["client_id"] != Options.ClientId ? "unauthorized_client"
-                : !OidcOptions.RedirectUris.Any(u => u.AbsoluteUri == redirect) ? "invalid redirect_uri"
-                : query["code_challenge_method"].ToString() is { Length: > 0 } method && method != "S256" && method != "plain" ? "invalid_request"
-                : null;
-            if (error is not null)
+            if (AuthorizeRequestError(context.Request.Query) is { } error)
             {
                 // Never redirect to an unregistered callback (RFC 6749 section 4.1.2.1): answer the browser directly.
                 await RecordAsync(context, 400).ConfigureAwait(false);
@@ -94,13 +94,17 @@ public abstract class OidcEmulator : TokenEndpointEmulator
                 return;
             }
 
-            var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-            _codes[code] = new PendingCode(OidcOptions.AutoApproveUser, redirect, query["scope"].ToString(),
-                query["code_challenge"].ToString(), query["code_challenge_method"].ToString(), Time.GetUtcNow() + OidcOptions.CodeLifetime);
+            if (OidcOptions.ConsentPage)
+            {
+                await RecordAsync(context, 200).ConfigureAwait(false);
+                await WriteConsentPageAsync(context, error: null).ConfigureAwait(false);
+                return;
+            }
+
             await RecordAsync(context, 302).ConfigureAwait(false);
-            var target = QueryHelpers.AddQueryString(redirect, new Dictionary<string, string?> { ["code"] = code, ["state"] = query["state"].ToString() });
-            context.Response.Redirect(target);
+            RedirectWithCode(context, OidcOptions.AutoApproveUser);
         });
+        MapConsentEndpoint(app, path);
     }
 
     /// <summary>Redeems an authorization code: single use, not expired, same redirect URI, matching PKCE verifier.</summary>
@@ -125,7 +129,8 @@ public abstract class OidcEmulator : TokenEndpointEmulator
             return ErrorAnswer(400, "invalid_grant", "The PKCE code_verifier does not match");
         }
 
-        return TokenAnswer(Issue(pending.Subject, Options.ClientId, withRefreshToken: true, scope: pending.Scope), "authorization_code", tokenType, withIdToken: true);
+        var issued = Issue(pending.Subject, Options.ClientId, withRefreshToken: true, scope: pending.Scope);
+        return TokenAnswer(issued with { IdentityToken = SignedIdToken(issued, pending.Nonce) }, "authorization_code", tokenType, withIdToken: true);
     }
 
     /// <summary>Redeems a refresh token: with rotation a new one replaces it, without rotation the answer carries none and the old one stays valid.</summary>
@@ -217,7 +222,7 @@ public abstract class OidcEmulator : TokenEndpointEmulator
 
         if (withIdToken)
         {
-            json.WriteString("id_token", IdToken(issued));
+            json.WriteString("id_token", issued.IdentityToken ?? IdToken(issued));
         }
     }
 
@@ -232,5 +237,5 @@ public abstract class OidcEmulator : TokenEndpointEmulator
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(computed), Encoding.ASCII.GetBytes(pending.Challenge));
     }
 
-    private sealed record PendingCode(string Subject, string RedirectUri, string Scope, string Challenge, string Method, DateTimeOffset ExpiresAt);
+    private sealed record PendingCode(string Subject, string RedirectUri, string Scope, string Challenge, string Method, string? Nonce, DateTimeOffset ExpiresAt);
 }

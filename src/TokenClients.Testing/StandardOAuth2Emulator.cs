@@ -60,8 +60,9 @@ public sealed partial class StandardOAuth2Emulator : OidcEmulator
             WriteArray(json, "grant_types_supported", "authorization_code", "client_credentials", "password", "refresh_token");
             WriteArray(json, "token_endpoint_auth_methods_supported", _options.ClientAssertionKey is null ? ["client_secret_basic", "client_secret_post"] : ["private_key_jwt"]);
             WriteArray(json, "code_challenge_methods_supported", "S256", "plain");
+            WriteArray(json, "id_token_signing_alg_values_supported", "RS256");
         }).WriteAsync(context));
-        app.MapGet("/.well-known/jwks", context => EmulatorResponse.Json(200, json => WriteArray(json, "keys")).WriteAsync(context));
+        app.MapGet("/.well-known/jwks", context => EmulatorResponse.Json(200, WriteSigningKeys).WriteAsync(context));
         MapAuthorizeEndpoint(app, "/connect/authorize");
         MapTokenEndpoint(app, "/connect/token", request => _options.RequireDPoP ? AnswerWithProof(request, Answer) : Answer(request));
     }

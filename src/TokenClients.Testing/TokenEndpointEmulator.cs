@@ -203,6 +203,9 @@ public abstract partial class TokenEndpointEmulator : IAsyncDisposable
 /// <param name="Scope">The scope granted.</param>
 public sealed record IssuedTokens(string AccessToken, int ExpiresIn, string? RefreshToken, int RefreshExpiresIn, string Subject, string? Scope)
 {
+    /// <summary>Gets the signed ID token answered with these tokens, if any (an authorization code's redemption).</summary>
+    public string? IdentityToken { get; init; }
+
     /// <summary>Describes the tokens without printing them.</summary>
     /// <returns>A description.</returns>
     public override string ToString() => $"IssuedTokens {{ Subject = {Subject}, ExpiresIn = {ExpiresIn} }}";
