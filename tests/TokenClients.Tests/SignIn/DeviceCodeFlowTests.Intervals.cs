@@ -43,6 +43,7 @@ public sealed partial class DeviceCodeFlowTests
         var completing = _flow.CompleteAsync(authorization);
         await AdvanceAsync(TimeSpan.FromDays(1), timers: 1);
         await AdvanceAsync(TimeSpan.FromDays(1), timers: 2);
+        await WaitUntil(() => _client.Polls.Count >= 2 || completing.IsCompleted);
 
         Assert.False(completing.IsCompleted, completing.Exception?.ToString());
         Assert.Equal([1, 2], _client.Polls.Select(p => (p - Start).TotalDays));
