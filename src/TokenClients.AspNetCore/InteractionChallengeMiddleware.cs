@@ -11,7 +11,8 @@ namespace TokenClients.AspNetCore;
 /// Answers an <see cref="InteractionRequiredException"/> that escapes the rest of the pipeline with what fixes it, while
 /// the response has not started: a connected provider's user is sent to connect the account again, any other provider's
 /// user gets a sign-in challenge (of the OpenID Connect scheme that <c>AddUserTokens</c> tied to the provider, else the
-/// default challenge scheme). Back at a GET request's own address afterwards.
+/// default challenge scheme). Back at a GET request's own address afterwards. An exception about another user's tokens
+/// (a request named with <c>WithTokenSubject</c>) is not answered: signing this user in again would not fix it.
 /// </summary>
 internal sealed class InteractionChallengeMiddleware(RequestDelegate next)
 {
@@ -23,7 +24,10 @@ internal sealed class InteractionChallengeMiddleware(RequestDelegate next)
         }
         catch (Exception exception)
         {
-            if (Find(exception) is not { } required || context.Response.HasStarted)
+            // Another user's tokens (a request named with WithTokenSubject) are not fixed by signing this user in again:
+            // the challenge would bring the user back to the same failure, forever.
+            if (Find(exception) is not { } required || context.Response.HasStarted
+                || required.Subject is { } subject && !string.Equals(subject, context.User.GetTokenSubject(), StringComparison.Ordinal))
             {
                 throw;
             }

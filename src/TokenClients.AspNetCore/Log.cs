@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(152, LogLevel.Warning, "Token provider '{Provider}': a request needed the signed-in user's token, but no user is signed in on it (no HttpContext, or no sub/NameIdentifier claim); name the user with WithTokenSubject where there is no HttpContext.")]
     public static partial void NoSignedInUser(ILogger logger, string provider);
+
+    [LoggerMessage(170, LogLevel.Warning, "A signed-in user without a sub or NameIdentifier claim was refused ({Where}): signing in again would give the same claims, so there is no challenge.")]
+    public static partial void SignedInUserWithoutId(ILogger logger, string where);
 }

@@ -24,7 +24,16 @@ internal sealed class UserTokenHandler(IHttpContextAccessor accessor, string pro
         ArgumentNullException.ThrowIfNull(request);
         if (!NamesItsUser(request))
         {
-            if (accessor.HttpContext?.User.GetTokenSubject() is not { } subject)
+            var user = accessor.HttpContext?.User;
+            if (user.GetTokenSubject() is null && user is not null && user.Identities.Any(i => i.IsAuthenticated))
+            {
+                // Signing in again gives the same claims: asking for it would challenge in a loop.
+                Log.SignedInUserWithoutId(logger, "provider '" + providerName + "'");
+                return Task.FromException<HttpResponseMessage>(new InvalidOperationException(
+                    "The signed-in user has no id claim (sub, or NameIdentifier) to keep the user's tokens under; add one when the user signs in"));
+            }
+
+            if (user.GetTokenSubject() is not { } subject)
             {
                 Log.NoSignedInUser(logger, providerName);
                 return Task.FromException<HttpResponseMessage>(new InteractionRequiredException(providerName, null,

@@ -20,7 +20,9 @@ public static class UserTokenHttpClientBuilderExtensions
     /// form for Blazor circuits and hosted services, where there is no <c>HttpContext</c>.</para>
     /// <para>With no signed-in user, or when the user must sign in again (the refresh token is dead, or nothing is
     /// stored), the request is not sent and the caller gets an <see cref="InteractionRequiredException"/>;
-    /// <c>app.UseTokenClientsChallenge()</c> answers it with a sign-in challenge instead of an error page.</para>
+    /// <c>app.UseTokenClientsChallenge()</c> answers it with a sign-in challenge instead of an error page. A signed-in user
+    /// without an id claim gets an <see cref="InvalidOperationException"/> instead: signing in again would bring the same
+    /// claims back, and the challenge would repeat forever.</para>
     /// <para>Clients registered with <c>AddTokenHandler</c> alone are not affected.</para>
     /// </remarks>
     /// <param name="builder">The HttpClient builder.</param>

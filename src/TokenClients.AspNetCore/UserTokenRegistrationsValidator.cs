@@ -29,6 +29,13 @@ internal sealed class UserTokenRegistrationsValidator(IServiceProvider services)
             {
                 errors.Add($"AddUserTokens(\"{provider}\", \"{scheme}\"): '{scheme}' is not an OpenID Connect authentication scheme (AddAuthentication().AddOpenIdConnect(\"{scheme}\", ...)).");
             }
+            else if (services.GetService<IOptionsMonitor<OpenIdConnectOptions>>()?.Get(scheme).ResponseType is { } responseType
+                && !responseType.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("code", StringComparer.Ordinal))
+            {
+                // No code, no token endpoint: the sign-in stores nothing, and every call would challenge again, forever.
+                errors.Add($"AddUserTokens(\"{provider}\", \"{scheme}\"): scheme '{scheme}' signs in with ResponseType '{responseType}', which redeems no code, so no tokens "
+                    + "reach the store and every call would ask the user to sign in again; use ResponseType \"code\".");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

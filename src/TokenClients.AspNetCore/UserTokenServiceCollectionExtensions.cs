@@ -27,7 +27,8 @@ public static class UserTokenServiceCollectionExtensions
     /// <para>Because the tokens live in the store under the user's id, code without an <c>HttpContext</c> (a Blazor
     /// circuit, a hosted service) reaches them with <c>WithTokenSubject(userId)</c>.</para>
     /// <para>The start fails when <paramref name="providerName"/> has no authorization-code flow or
-    /// <paramref name="authenticationScheme"/> is not an OpenID Connect scheme.</para>
+    /// <paramref name="authenticationScheme"/> is not an OpenID Connect scheme, or one whose <c>ResponseType</c> has no
+    /// <c>code</c> (the handler's default, <c>id_token</c>, brings no tokens to store: every call would challenge again).</para>
     /// </remarks>
     /// <param name="services">The services.</param>
     /// <param name="providerName">The provider (registered with <c>AddTokenProvider</c>) that keeps and refreshes the tokens.</param>

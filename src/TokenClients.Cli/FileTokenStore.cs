@@ -8,7 +8,8 @@ namespace TokenClients.Cli;
 /// The command line's <see cref="ITokenStore"/>: the token sets of <c>tokenclients login</c> in one JSON file in the user's
 /// configuration folder (<c>~/.config/tokenclients/tokens.json</c>, <c>%APPDATA%\tokenclients\tokens.json</c> on Windows),
 /// or where <c>TOKENCLIENTS_TOKEN_STORE</c> points. On Unix the folder is 0700 and the file 0600, as other developer tools
-/// keep their credentials; the file is replaced whole on each write, never left half written.
+/// keep their credentials; the file is replaced whole on each write, never left half written, under an exclusive lock on
+/// <c>tokens.json.lock</c> that other tokenclients processes wait for.
 /// </summary>
 internal sealed class FileTokenStore(string path) : ITokenStore
 {
@@ -40,14 +41,12 @@ internal sealed class FileTokenStore(string path) : ITokenStore
     public ValueTask SetAsync(string providerName, string subject, TokenSet tokens, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        Update(root => Provider(root, providerName)[subject] = ToJson(tokens));
-        return ValueTask.CompletedTask;
+        return UpdateAsync(root => Provider(root, providerName)[subject] = ToJson(tokens), cancellationToken);
     }
 
     public ValueTask RemoveAsync(string providerName, string subject, CancellationToken cancellationToken = default)
     {
-        Update(root => Provider(root, providerName).Remove(subject));
-        return ValueTask.CompletedTask;
+        return UpdateAsync(root => Provider(root, providerName).Remove(subject), cancellationToken);
     }
 
     private static JsonObject Provider(JsonObject root, string providerName)
@@ -56,13 +55,58 @@ internal sealed class FileTokenStore(string path) : ITokenStore
         return tokens[providerName] as JsonObject ?? (JsonObject)(tokens[providerName] = new JsonObject());
     }
 
-    private void Update(Action<JsonObject> change)
+    private async ValueTask UpdateAsync(Action<JsonObject> change, CancellationToken cancellationToken)
     {
+        // Read, change and write under a lock that other tokenclients processes see too: else two of them writing at once
+        // (a login while another command writes a refreshed set back) each replace the file with their own reading of
+        // it, and one loses the other's sign-in.
+        using var crossProcess = await LockFileAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             var root = Read();
             change(root);
             Write(root);
+        }
+    }
+
+    /// <summary>Holds <c>tokens.json.lock</c> exclusively (an advisory lock on Unix), waiting up to 10 seconds for it.</summary>
+    private async Task<FileStream> LockFileAsync(CancellationToken cancellationToken)
+    {
+        CreateFolder();
+        var options = new FileStreamOptions { Mode = System.IO.FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = FileMode;
+        }
+
+        var deadline = Environment.TickCount64 + 10_000;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path + ".lock", options);
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException exception)
+            {
+                throw new CliException($"the token store '{Path}' is locked by another tokenclients command; try again when it has finished", exception);
+            }
+        }
+    }
+
+    private void CreateFolder()
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, FolderMode);
         }
     }
 
@@ -86,16 +130,6 @@ internal sealed class FileTokenStore(string path) : ITokenStore
 
     private void Write(JsonObject root)
     {
-        var folder = System.IO.Path.GetDirectoryName(Path)!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, FolderMode);
-        }
-
         // A new file, readable by its owner only from its first byte, then moved over the old one.
         var temporary = Path + "." + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture) + ".tmp";
         var options = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write };

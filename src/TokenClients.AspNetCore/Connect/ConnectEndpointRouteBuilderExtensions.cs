@@ -26,7 +26,8 @@ public static class ConnectEndpointRouteBuilderExtensions
     /// revokes its refresh token where the provider can; then redirects (303) to the form's local <c>returnUrl</c>, or
     /// answers JSON.</item>
     /// </list>
-    /// Every endpoint needs a signed-in user; an anonymous request gets the default challenge.
+    /// Every endpoint needs a signed-in user; an anonymous request gets the default challenge, and a signed-in user without
+    /// an id claim (<c>sub</c>, or <c>NameIdentifier</c>) a 403: signing in again would not give one.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="prefix">The path the endpoints live under, for example <c>/connect</c>.</param>

@@ -186,6 +186,15 @@ internal sealed class ConnectEndpoints(ConnectRegistry registry, IReadOnlyList<C
             return subject;
         }
 
+        if (context.User.Identities.Any(i => i.IsAuthenticated))
+        {
+            // Signed in, but without an id to keep tokens under: a challenge would sign the user in again with the same
+            // claims and come back here, forever.
+            Log.SignedInUserWithoutId(Logger(context), "connect endpoints");
+            await PlainAsync(context, StatusCodes.Status403Forbidden, "The signed-in user has no id (sub or NameIdentifier claim).").ConfigureAwait(false);
+            return null;
+        }
+
         await context.ChallengeAsync().ConfigureAwait(false);
         return null;
     }

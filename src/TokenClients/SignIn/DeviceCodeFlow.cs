@@ -12,6 +12,9 @@ internal sealed class DeviceCodeFlow(string providerName, IDeviceAuthorizationTo
     /// <summary>What each <c>slow_down</c> adds to the interval (RFC 8628 section 3.5).</summary>
     internal static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest wait between two polls, whatever the server's <c>interval</c>.</summary>
+    internal static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     public async Task<DeviceAuthorization> StartAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
@@ -49,7 +52,11 @@ internal sealed class DeviceCodeFlow(string providerName, IDeviceAuthorizationTo
         // Each round waits at least one interval of the clock, and ends past the expiry: the loop is bounded.
         while (true)
         {
-            await Task.Delay(interval, timeProvider, cancellationToken).ConfigureAwait(false);
+            // Never past the device code's expiry, whatever interval the server asked for, and never longer than a timer
+            // takes (a day at most: Task.Delay refuses about 49.7 days and more).
+            var remaining = authorization.ExpiresAt - timeProvider.GetUtcNow();
+            var wait = TimeSpan.FromTicks(Math.Clamp(Math.Min(interval.Ticks, remaining.Ticks), 0, MaxWait.Ticks));
+            await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
             if (timeProvider.GetUtcNow() >= authorization.ExpiresAt)
             {
                 throw Failed(authorization, DeviceCodeFailure.Expired, null);

@@ -57,6 +57,19 @@ public sealed class UserTokenHandlerTests
     }
 
     [Fact]
+    public async Task A_signed_in_user_without_an_id_claim_fails_without_asking_for_a_sign_in()
+    {
+        // Signing in again gives the same claims: an InteractionRequiredException would challenge in a loop.
+        _accessor.HttpContext = new DefaultHttpContext { User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("name", "Alice")], "Cookies")) };
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://api.example/me")));
+
+        Assert.IsType<InvalidOperationException>(failure);
+        Assert.Contains("sub", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
     public async Task Without_an_HttpContext_the_request_is_not_sent()
     {
         await Assert.ThrowsAsync<InteractionRequiredException>(() => SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://api.example/me")));

@@ -31,6 +31,22 @@ public sealed class UserTokenStartCheckTests
         Assert.Contains("'Cookies' is not an OpenID Connect authentication scheme", failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("id_token")]
+    [InlineData("id_token token")]
+    public void A_scheme_whose_sign_in_redeems_no_code_fails_the_start_naming_it(string responseType)
+    {
+        // Such a sign-in brings no refresh token and stores nothing: every call would challenge again, forever.
+        var services = Services();
+        services.Configure<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions>("oidc", o => o.ResponseType = responseType);
+        services.AddTokenProvider("idp", p => p.UseAuthorizationCode(o => { o.Authority = new("https://idp.example"); o.ClientId = "c"; o.ClientSecret = "s"; o.RedirectUri = new("https://app.example/signin-oidc"); }));
+        services.AddUserTokens("idp", "oidc");
+
+        var failure = Assert.Throws<OptionsValidationException>(() => Check(services));
+
+        Assert.Contains("scheme 'oidc' signs in with ResponseType '" + responseType + "'", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_provider_with_a_code_flow_and_an_OpenID_Connect_scheme_pass()
     {
@@ -45,7 +61,7 @@ public sealed class UserTokenStartCheckTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddAuthentication().AddCookie().AddOpenIdConnect("oidc", o => { o.Authority = "https://idp.example"; o.ClientId = "c"; });
+        services.AddAuthentication().AddCookie().AddOpenIdConnect("oidc", o => { o.Authority = "https://idp.example"; o.ClientId = "c"; o.ResponseType = "code"; });
         return services;
     }
 

