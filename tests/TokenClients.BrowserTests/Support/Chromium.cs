@@ -11,7 +11,6 @@ namespace TokenClients.BrowserTests.Support;
 /// </summary>
 public sealed class Chromium : IDisposable
 {
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
     private readonly ChromeDriverService _service;
 
     private Chromium(ChromeDriverService service, ChromeDriver driver)
@@ -71,37 +70,8 @@ public sealed class Chromium : IDisposable
 
     private static async Task<(string Browser, string Driver)> FindOrInstallAsync()
     {
-        if (Find() is { } found)
-        {
-            return found;
-        }
-
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (Find() is { } installed)
-            {
-                return installed;
-            }
-
-            var install = new ProcessStartInfo("bash", ["-c", "apt-get update -qq && apt-get install -y -qq chromium chromium-driver"])
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            install.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-            using var process = Process.Start(install) ?? throw new InvalidOperationException("apt-get did not start.");
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-            await process.WaitForExitAsync(timeout.Token);
-            return Find() ?? throw new InvalidOperationException($"chromium could not be installed (apt-get exit {process.ExitCode}): {await output}{await error}");
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
+        await TokenClients.Tests.Support.AptPackages.InstallUnlessPresentAsync("chromium chromium-driver", () => Find() is not null, TimeSpan.FromMinutes(10));
+        return Find() ?? throw new InvalidOperationException("chromium is not installed.");
     }
 
     private static (string, string)? Find()

@@ -11,7 +11,6 @@ namespace TokenClients.RedisTests.Support;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
     private Process? _process;
 
     private RedisServer(string executable, int port)
@@ -86,37 +85,8 @@ public sealed class RedisServer : IAsyncDisposable
 
     private static async Task<string> FindOrInstallAsync()
     {
-        if (Find() is { } found)
-        {
-            return found;
-        }
-
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (Find() is { } installed)
-            {
-                return installed;
-            }
-
-            var install = new ProcessStartInfo("bash", ["-c", "apt-get update -qq && apt-get install -y -qq redis-server"])
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            install.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-            using var process = Process.Start(install) ?? throw new InvalidOperationException("apt-get did not start.");
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await process.WaitForExitAsync(timeout.Token);
-            return Find() ?? throw new InvalidOperationException($"redis-server could not be installed (apt-get exit {process.ExitCode}): {await output}{await error}");
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
+        await TokenClients.Tests.Support.AptPackages.InstallUnlessPresentAsync("redis-server", () => Find() is not null, TimeSpan.FromMinutes(5));
+        return Find() ?? throw new InvalidOperationException("redis-server is not installed.");
     }
 
     private static string? Find()
