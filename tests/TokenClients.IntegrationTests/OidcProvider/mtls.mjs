@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import Provider from 'oidc-provider';
+import { signInAtOnce } from './interactions.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const server = createServer({ key: config.key, cert: config.cert, ca: [config.ca], requestCert: true, rejectUnauthorized: false });
@@ -57,26 +58,7 @@ server.listen(0, '127.0.0.1', () => {
     scopes: ['openid', 'offline_access', 'api'],
   });
   // No login page: an interaction signs in the login_hint (or "alice") and grants what was asked, at once.
-  provider.use(async (ctx, next) => {
-    if (ctx.method !== 'GET' || !ctx.path.startsWith('/interaction/')) {
-      await next();
-      return;
-    }
-
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
-    let result;
-    if (details.prompt.name === 'login') {
-      result = { login: { accountId: details.params.login_hint || 'alice' } };
-    } else {
-      const grant = details.grantId
-        ? await provider.Grant.find(details.grantId)
-        : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
-      grant.addOIDCScope(details.params.scope);
-      result = { consent: { grantId: await grant.save() } };
-    }
-
-    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
-  });
+  signInAtOnce(provider);
   provider.proxy = false;
   const callback = provider.callback();
   server.on('request', (req, res) => {

@@ -7,6 +7,7 @@ import Provider from 'oidc-provider';
 import { withDPoP } from './dpop.mjs';
 import { device, withDevice } from './device.mjs';
 import { exchange } from './exchange.mjs';
+import { signInAtOnce } from './interactions.mjs';
 
 const clients = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const server = createServer();
@@ -32,26 +33,7 @@ server.listen(0, '127.0.0.1', () => {
   device(provider);
   exchange(provider);
   // No login page: an interaction signs in the login_hint (or "alice") and grants what was asked, at once.
-  provider.use(async (ctx, next) => {
-    if (ctx.method !== 'GET' || !ctx.path.startsWith('/interaction/')) {
-      await next();
-      return;
-    }
-
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
-    let result;
-    if (details.prompt.name === 'login') {
-      result = { login: { accountId: details.params.login_hint || 'alice' } };
-    } else {
-      const grant = details.grantId
-        ? await provider.Grant.find(details.grantId)
-        : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
-      grant.addOIDCScope(details.params.scope);
-      result = { consent: { grantId: await grant.save() } };
-    }
-
-    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
-  });
+  signInAtOnce(provider);
   // http on 127.0.0.1 is a test issuer: oidc-provider allows it outside production (NODE_ENV is not set here).
   provider.proxy = false;
   server.on('request', provider.callback());
