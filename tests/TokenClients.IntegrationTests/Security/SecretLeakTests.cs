@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -20,32 +16,10 @@ namespace TokenClients.IntegrationTests.Security;
 /// </summary>
 public sealed class SecretLeakTests : IDisposable
 {
-    private readonly ConcurrentQueue<string> _captured = new();
-    private readonly ActivityListener _activities;
-    private readonly MeterListener _meters = new();
+    /// <summary>Activities, metrics and what the test keeps (logs go to each flow's own collector).</summary>
+    private readonly TelemetryCapture _telemetry = new();
 
-    public SecretLeakTests()
-    {
-        _activities = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => _captured.Enqueue(
-                $"{activity.Source.Name} {activity.DisplayName} {activity.StatusDescription} {string.Join(';', activity.TagObjects.Select(t => $"{t.Key}={t.Value}"))} {string.Join(';', activity.Events.Select(e => e.Name + string.Join(',', e.Tags.Select(t => $"{t.Key}={t.Value}"))))}"),
-        };
-        ActivitySource.AddActivityListener(_activities);
-        _meters.InstrumentPublished = (instrument, listener) => listener.EnableMeasurementEvents(instrument);
-        _meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Capture(instrument, tags));
-        _meters.SetMeasurementEventCallback<int>((instrument, _, tags, _) => Capture(instrument, tags));
-        _meters.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Capture(instrument, tags));
-        _meters.Start();
-    }
-
-    public void Dispose()
-    {
-        _activities.Dispose();
-        _meters.Dispose();
-    }
+    public void Dispose() => _telemetry.Dispose();
 
     [Fact]
     public async Task No_secret_of_any_vendor_flow_reaches_logs_traces_metrics_exceptions_or_strings()
@@ -110,7 +84,7 @@ public sealed class SecretLeakTests : IDisposable
             }
         }
 
-        var everything = string.Join('\n', _captured) + '\n' + logs.AllText();
+        var everything = _telemetry.Everything() + '\n' + logs.AllText();
 
         // What was searched is real: every kind of output was produced, IHttpClientFactory's logging among it.
         Assert.Contains("System.Net.Http.HttpClient.", everything, StringComparison.Ordinal);
@@ -150,16 +124,5 @@ public sealed class SecretLeakTests : IDisposable
 
     private void KeepOptions(VendorApp rig) => Keep(rig.Options);
 
-    private void Keep(object value) => _captured.Enqueue(value.ToString() ?? string.Empty);
-
-    private void Capture(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var text = new StringBuilder(instrument.Meter.Name).Append(' ').Append(instrument.Name);
-        foreach (var tag in tags)
-        {
-            text.Append(';').Append(tag.Key).Append('=').Append(tag.Value);
-        }
-
-        _captured.Enqueue(text.ToString());
-    }
+    private void Keep(object value) => _telemetry.Keep(value);
 }
